@@ -1,0 +1,42 @@
+// Runs another program (curl, a user's client) and collects what it did.
+//
+// No shell is involved: the argument vector goes to the program as given, so paths and JSON bodies
+// need no quoting. A run is always bounded by a timeout, after which the child is killed.
+//
+//   sys::ProcessResult r = *sys::RunProcess({"curl", "-sS", url}, {.timeout = 10s});
+//   if (r.exit_code == 56) ...
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/status.h"
+
+namespace kuscia::sys {
+
+struct ProcessOptions {
+  std::chrono::milliseconds timeout{30000};
+  std::optional<std::string> stdin_data;             // fed to the child's standard input, then closed
+  std::map<std::string, std::string> extra_env;      // added to (or replacing in) the inherited environment
+  std::optional<std::string> working_directory;
+};
+
+struct ProcessResult {
+  int exit_code = -1;        // the child's exit status; -1 when it was killed by a signal
+  int signal = 0;            // the signal that ended it, or 0
+  bool timed_out = false;    // true when the timeout killed it
+  std::string stdout_text;
+  std::string stderr_text;
+  std::chrono::milliseconds elapsed{0};
+};
+
+// Fails only when the program could not be started at all (NotFound when it is not on PATH).
+Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+
+// Looks `program` up on PATH the way a shell would; nullopt when absent.
+std::optional<std::string> FindOnPath(const std::string& program);
+
+}  // namespace kuscia::sys
