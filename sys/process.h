@@ -19,9 +19,9 @@ namespace kuscia::sys {
 
 struct ProcessOptions {
   std::chrono::milliseconds timeout{30000};
-  std::optional<std::string> stdin_data;             // fed to the child's standard input, then closed
-  std::map<std::string, std::string> extra_env;      // added to (or replacing in) the inherited environment
-  std::optional<std::string> working_directory;
+  std::optional<std::string> stdin_data{};           // fed to the child's standard input, then closed
+  std::map<std::string, std::string> extra_env{};    // added to (or replacing in) the inherited environment
+  std::optional<std::string> working_directory{};
 };
 
 struct ProcessResult {

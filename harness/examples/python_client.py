@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Reference exec adapter for `kuscia-conform run --client exec:...` (contract: docs/clients.md).
+
+Reads one JSON request on stdin, makes the call with the standard library only (http.client + ssl),
+prints one JSON outcome on stdout and exits 0. Every network or TLS failure is an outcome, not a crash.
+
+    kuscia-conform run --client 'exec:python3 harness/examples/python_client.py'
+"""
+import http.client
+import json
+import socket
+import ssl
+import sys
+import urllib.parse
+
+# ssl verify codes (X509_V_ERR_*) -> transport class, for server-certificate failures.
+EXPIRED = {9, 10}           # not yet valid, has expired
+HOSTNAME = {62, 64}         # hostname mismatch, IP address mismatch
+# OpenSSL reason names of alerts a server sends when it refuses our client certificate.
+CLIENT_REJECTED = ("CERTIFICATE_REQUIRED", "BAD_CERTIFICATE", "UNKNOWN_CA", "CERTIFICATE_EXPIRED",
+                   "UNSUPPORTED_CERTIFICATE", "CERTIFICATE_UNKNOWN", "HANDSHAKE_FAILURE", "ACCESS_DENIED")
+PROTOCOL = ("WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "UNSUPPORTED_PROTOCOL", "PROTOCOL_VERSION",
+            "NO_PROTOCOLS_AVAILABLE", "HTTP_REQUEST", "RECORD_LAYER_FAILURE")
+
+
+def outcome(transport, detail="", status=None, headers=None, body=None):
+    return {"transport": transport, "http_status": status, "headers": headers or {}, "body": body,
+            "detail": detail}
+
+
+def make_context(req):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if req["verify_server"]:
+        if req["ca_cert"]:
+            ctx.load_verify_locations(cafile=req["ca_cert"])
+        else:
+            ctx.load_default_certs()
+    else:
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+    if req["client_cert"] or req["client_key"]:
+        ctx.load_cert_chain(certfile=req["client_cert"], keyfile=req["client_key"])
+    return ctx
+
+
+def classify_ssl_error(err):
+    if isinstance(err, ssl.SSLCertVerificationError):
+        if err.verify_code in EXPIRED:
+            return "tls_server_expired"
+        if err.verify_code in HOSTNAME:
+            return "tls_hostname_mismatch"
+        return "tls_server_untrusted"
+    reason = (getattr(err, "reason", None) or "").upper()
+    if any(word in reason for word in PROTOCOL):
+        return "tls_protocol_mismatch"
+    if any(word in reason for word in CLIENT_REJECTED):
+        return "tls_client_rejected"
+    return "connection_reset"
+
+
+def call(req):
+    url = urllib.parse.urlsplit(req["url"])
+    timeout = req["timeout_ms"] / 1000.0
+    if url.scheme == "https":
+        try:
+            ctx = make_context(req)
+        except (OSError, ssl.SSLError) as err:
+            return outcome("client_config_error", str(err))
+        conn = http.client.HTTPSConnection(url.hostname, url.port, timeout=timeout, context=ctx)
+    else:
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+    headers = dict(req["headers"])
+    if req["token"] is not None:
+        headers["Token"] = req["token"]
+    body = req["body"].encode() if req["body"] is not None else None
+    try:
+        conn.request(req["method"], req["path"], body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read().decode("utf-8", errors="replace")
+        return outcome("ok", status=resp.status, headers={k.lower(): v for k, v in resp.getheaders()}, body=data)
+    except ssl.SSLError as err:
+        return outcome(classify_ssl_error(err), str(err))
+    except ConnectionRefusedError as err:
+        return outcome("connect_refused", str(err))
+    except (socket.timeout, TimeoutError) as err:
+        return outcome("timeout", str(err))
+    except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected) as err:
+        return outcome("connection_reset", str(err))
+    except OSError as err:
+        return outcome("connect_refused", str(err))
+    finally:
+        conn.close()
+
+
+def main():
+    req = json.load(sys.stdin)
+    json.dump(call(req), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+// KusciaRouter: the Kuscia API's HTTP front end as a client sees it, on top of the transport.
+//
+// For each request, in the order the real server applies them (reference §1.4–§2.4, §5.1.10):
+// ServeMux path cleaning (301) -> gin route lookup with trailing-slash redirect (307/301, no token needed)
+// -> probe routes (no token) -> token middleware (401, empty body, also before a 404) -> 404 for unknown
+// paths and non-POST methods -> Content-Type rules and decoding (HTTP 200 + 11101 on failure) -> the
+// service -> proto-JSON encoding. Watch requests become a chunked stream of Go-encoded events.
+//
+//   auto router = std::make_shared<KusciaRouter>(options, std::move(methods), &watch_source, &log);
+//   HttpServer::Start(server_options, router);
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+
+#include "mock_server/http/request_log.h"
+#include "mock_server/transport/http_server.h"
+
+namespace kuscia::mock::http {
+
+// A unary Kuscia method: canonical request message in, canonical response message out (docs/design.md).
+using UnaryMethod = std::function<nlohmann::ordered_json(const nlohmann::ordered_json& request)>;
+
+// One change seen by WatchJob: type 0 ADDED, 1 MODIFIED, 2 DELETED; `job_status` is a canonical JobStatus.
+struct WatchEvent {
+  int type = 0;
+  nlohmann::ordered_json job_status;
+};
+
+// Where watch streams get their events. Subscribe first delivers every existing job as ADDED, then each
+// change, in order, until the returned handle is released. `on_event` must not block.
+class WatchSource {
+ public:
+  virtual ~WatchSource() = default;
+  virtual std::shared_ptr<void> Subscribe(std::function<void(const WatchEvent&)> on_event) = 0;
+};
+
+struct RouterOptions {
+  transport::ProtocolMode mode = transport::ProtocolMode::kMtls;
+  std::string token;                                  // the token file's exact bytes; unused in notls mode
+  std::chrono::milliseconds heartbeat{10000};         // WatchJob sends {"type":4} after this much silence
+  std::string hostname = "kuscia-mock";
+  std::string version = "kuscia-mock";
+};
+
+class KusciaRouter : public transport::RequestHandler {
+ public:
+  // `methods` maps HTTP paths of api/routes to their implementations; a route without one answers that the
+  // fake does not implement it. `watch` and `log` may be null (no watch streams; no request log).
+  KusciaRouter(RouterOptions options, std::unordered_map<std::string, UnaryMethod> methods, WatchSource* watch,
+               RequestLog* log);
+
+  void Handle(transport::HttpRequest request, std::shared_ptr<transport::ResponseWriter> writer) override;
+
+  // Live credential changes (control plane): later requests use the new token or mode.
+  void SetToken(std::string token);
+  void SetMode(transport::ProtocolMode mode);
+
+ private:
+  transport::HttpResponse Route(const transport::HttpRequest& request, std::shared_ptr<transport::ResponseWriter>& writer,
+                                bool& streamed, std::optional<int>& api_code);
+  transport::HttpResponse Probe(std::string_view path) const;
+  transport::HttpResponse CallUnary(const transport::HttpRequest& request, std::string_view request_message,
+                                    std::string_view response_message, const UnaryMethod& method,
+                                    std::optional<int>& api_code) const;
+  transport::HttpResponse StartWatch(const transport::HttpRequest& request,
+                                     std::shared_ptr<transport::ResponseWriter>& writer, bool& streamed);
+  bool TokenRequired() const;
+
+  RouterOptions options_;
+  std::unordered_map<std::string, UnaryMethod> methods_;
+  WatchSource* watch_;
+  RequestLog* log_;
+  std::atomic<std::shared_ptr<const std::string>> token_;
+  std::atomic<transport::ProtocolMode> mode_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace kuscia::mock::http

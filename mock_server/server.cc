@@ -1,0 +1,160 @@
+#include "mock_server/server.h"
+
+#include <unistd.h>
+
+#include <unordered_map>
+
+#include "certs/kuscia_dir.h"
+#include "mock_server/engine/clock.h"
+#include "mock_server/engine/engine.h"
+#include "mock_server/engine_watch_source.h"
+#include "mock_server/http/kuscia_router.h"
+#include "mock_server/http/request_log.h"
+#include "mock_server/services/health_service.h"
+#include "mock_server/services/job_service.h"
+#include "sys/files.h"
+
+namespace kuscia::mock {
+namespace {
+
+std::string LocalHostName() {
+  char name[256] = {0};
+  if (::gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "kuscia-mock";
+  return name;
+}
+
+// Every unary route the fake serves, bound to its service method.
+std::unordered_map<std::string, http::UnaryMethod> BindMethods(services::JobService& jobs,
+                                                                services::HealthService& health) {
+  using Json = nlohmann::ordered_json;
+  auto bind = [](auto* service, auto method) {
+    return http::UnaryMethod([service, method](const Json& request) { return (service->*method)(request); });
+  };
+  return {
+      {"/api/v1/job/create", bind(&jobs, &services::JobService::CreateJob)},
+      {"/api/v1/job/query", bind(&jobs, &services::JobService::QueryJob)},
+      {"/api/v1/job/status/batchQuery", bind(&jobs, &services::JobService::BatchQueryJobStatus)},
+      {"/api/v1/job/delete", bind(&jobs, &services::JobService::DeleteJob)},
+      {"/api/v1/job/stop", bind(&jobs, &services::JobService::StopJob)},
+      {"/api/v1/job/suspend", bind(&jobs, &services::JobService::SuspendJob)},
+      {"/api/v1/job/restart", bind(&jobs, &services::JobService::RestartJob)},
+      {"/api/v1/job/cancel", bind(&jobs, &services::JobService::CancelJob)},
+      {"/api/v1/job/approve", bind(&jobs, &services::JobService::ApproveJob)},
+      {"/healthZ", bind(&health, &services::HealthService::HealthZ)},
+  };
+}
+
+}  // namespace
+
+Result<ClockKind> ParseClockKind(std::string_view text) {
+  if (text == "real") return ClockKind::kReal;
+  if (text == "manual") return ClockKind::kManual;
+  return InvalidArgument("--clock must be 'real' or 'manual', got '" + std::string(text) + "'");
+}
+
+struct MockServer::Parts {
+  MockServerOptions options;
+  std::string advertised_host;
+  std::shared_ptr<engine::ManualClock> manual_clock;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<services::JobService> jobs;
+  std::unique_ptr<services::HealthService> health;
+  std::unique_ptr<EngineWatchSource> watch;
+  std::unique_ptr<http::RequestLog> log;
+  std::shared_ptr<http::KusciaRouter> router;
+  std::unique_ptr<transport::HttpServer> server;
+};
+
+Result<std::unique_ptr<MockServer>> MockServer::Start(const MockServerOptions& options) {
+  if (options.certs_dir.empty()) {
+    return InvalidArgument("a certificate directory is needed (--certs DIR); it is created and filled if empty");
+  }
+  certs::KusciaDirPaths paths = certs::KusciaPathsIn(options.certs_dir);
+  if (!certs::HasKusciaFiles(options.certs_dir)) {
+    certs::KusciaDirOptions generate;
+    generate.dir = options.certs_dir;
+    Result<certs::KusciaDirPaths> written = certs::WriteKusciaDir(generate);
+    if (!written.ok()) return written.status().WithContext("generating certificates in " + options.certs_dir.string());
+  }
+  KC_ASSIGN_OR_RETURN(certs::KusciaMaterial material, certs::ReadKusciaMaterial(paths));
+
+  auto parts = std::make_unique<Parts>();
+  parts->options = options;
+  parts->advertised_host = options.host == "0.0.0.0" || options.host == "::" ? "127.0.0.1" : options.host;
+
+  engine::EngineOptions engine_options;
+  engine_options.task_duration = options.task_duration;
+  if (options.clock == ClockKind::kManual) {
+    parts->manual_clock = std::make_shared<engine::ManualClock>(std::chrono::time_point_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now()));
+    engine_options.clock = parts->manual_clock;
+  }
+  parts->engine = std::make_unique<engine::Engine>(engine_options);
+  parts->jobs = std::make_unique<services::JobService>(*parts->engine);
+  parts->health = std::make_unique<services::HealthService>();
+  parts->watch = std::make_unique<EngineWatchSource>(*parts->engine);
+  if (options.request_log != nullptr) parts->log = std::make_unique<http::RequestLog>(options.request_log);
+
+  http::RouterOptions router_options;
+  router_options.mode = options.mode;
+  router_options.token = material.token;
+  router_options.heartbeat = options.heartbeat;
+  router_options.hostname = LocalHostName();
+  parts->router = std::make_shared<http::KusciaRouter>(router_options, BindMethods(*parts->jobs, *parts->health),
+                                                       parts->watch.get(), parts->log.get());
+
+  transport::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  server_options.mode = options.mode;
+  server_options.tls = transport::TlsMaterial{material.ca_cert, material.server_cert, material.server_key};
+  server_options.threads = options.threads;
+  Result<std::unique_ptr<transport::HttpServer>> server = transport::HttpServer::Start(server_options, parts->router);
+  if (!server.ok()) return server.status();
+  parts->server = std::move(server).value();
+  return std::unique_ptr<MockServer>(new MockServer(std::move(parts)));
+}
+
+MockServer::MockServer(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+MockServer::~MockServer() { Stop(); }
+
+void MockServer::Stop() {
+  // Connections go first: their watch streams hold engine subscriptions.
+  if (parts_->server) parts_->server->Stop();
+  if (parts_->log) parts_->log->Flush();
+}
+
+uint16_t MockServer::port() const { return parts_->server->port(); }
+
+std::string MockServer::base_url() const {
+  std::string scheme = parts_->options.mode == transport::ProtocolMode::kNoTls ? "http" : "https";
+  std::string host = parts_->advertised_host.find(':') != std::string::npos ? "[" + parts_->advertised_host + "]"
+                                                                             : parts_->advertised_host;
+  return scheme + "://" + host + ":" + std::to_string(port());
+}
+
+std::string MockServer::HealthCurlCommand() const {
+  const std::string dir = parts_->options.certs_dir.string();
+  std::string command = "curl";
+  switch (parts_->options.mode) {
+    case transport::ProtocolMode::kMtls:
+      command += " --cacert " + dir + "/ca.crt --cert " + dir + "/kusciaapi-server.crt --key " + dir +
+                 "/kusciaapi-server.key -H \"Token: $(cat " + dir + "/token)\"";
+      break;
+    case transport::ProtocolMode::kTls:
+      command += " --cacert " + dir + "/ca.crt -H \"Token: $(cat " + dir + "/token)\"";
+      break;
+    case transport::ProtocolMode::kNoTls:
+      break;
+  }
+  return command + " -H 'Content-Type: application/json' -X POST " + base_url() + "/healthZ -d '{}'";
+}
+
+const std::filesystem::path& MockServer::certs_dir() const { return parts_->options.certs_dir; }
+
+engine::Engine& MockServer::engine() { return *parts_->engine; }
+
+engine::ManualClock* MockServer::manual_clock() { return parts_->manual_clock.get(); }
+
+}  // namespace kuscia::mock

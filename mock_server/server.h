@@ -1,0 +1,69 @@
+// MockServer: a running fake Kuscia API server — certificates, engine, services, router and transport
+// wired together. `kuscia-mock` is a thin main around it; the runner's embedded target starts one
+// in-process on port 0.
+//
+//   MockServerOptions options;
+//   options.certs_dir = temp.path();          // generated there when the Kuscia files are missing
+//   options.port = 0;
+//   auto server = MockServer::Start(options);
+//   std::string url = (*server)->base_url();   // "https://127.0.0.1:40123"
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/status.h"
+#include "mock_server/transport/http_server.h"
+
+namespace kuscia::mock {
+
+namespace engine {
+class Engine;
+class ManualClock;
+}  // namespace engine
+
+enum class ClockKind { kReal, kManual };
+Result<ClockKind> ParseClockKind(std::string_view text);
+
+struct MockServerOptions {
+  std::filesystem::path certs_dir;                      // Kuscia layout; generated when files are missing
+  std::string host = "127.0.0.1";
+  uint16_t port = 8082;                                 // 0 picks a free port
+  transport::ProtocolMode mode = transport::ProtocolMode::kMtls;
+  std::chrono::milliseconds task_duration{1000};
+  ClockKind clock = ClockKind::kReal;
+  std::chrono::milliseconds heartbeat{10000};
+  int threads = 2;
+  std::FILE* request_log = nullptr;                     // one line per request; null = no request log
+};
+
+class MockServer {
+ public:
+  static Result<std::unique_ptr<MockServer>> Start(const MockServerOptions& options);
+  ~MockServer();
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  uint16_t port() const;
+  // "https://127.0.0.1:PORT", or "http://…" in notls mode.
+  std::string base_url() const;
+  // A ready-to-paste curl command for /healthZ that reads the token from its file (never prints it).
+  std::string HealthCurlCommand() const;
+  const std::filesystem::path& certs_dir() const;
+
+  engine::Engine& engine();
+  // The manual clock when started with ClockKind::kManual, else null.
+  engine::ManualClock* manual_clock();
+
+  void Stop();
+
+ private:
+  struct Parts;
+  explicit MockServer(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace kuscia::mock
