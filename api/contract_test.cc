@@ -72,7 +72,8 @@ TEST(Routes, LookupIsExactAndCaseSensitive) {
 
 TEST(Routes, SupportLevels) {
   EXPECT_EQ(FindRoute("/api/v1/job/watch")->support, RouteSupport::kImplemented);
-  EXPECT_EQ(FindRoute("/api/v1/domaindatasource/list")->support, RouteSupport::kPlanned);
+  EXPECT_EQ(FindRoute("/api/v1/domaindatasource/list")->support, RouteSupport::kImplemented);
+  EXPECT_EQ(FindRoute("/api/v1/domain/create")->support, RouteSupport::kImplemented);
   EXPECT_EQ(FindRoute("/api/v1/serving/create")->support, RouteSupport::kRecognised);
   EXPECT_EQ(RouteSupportName(RouteSupport::kPlanned), "planned");
 }

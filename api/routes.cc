@@ -18,7 +18,6 @@ struct Spec {
 };
 
 constexpr RouteSupport kNow = RouteSupport::kImplemented;
-constexpr RouteSupport kNext = RouteSupport::kPlanned;
 constexpr RouteSupport kNo = RouteSupport::kRecognised;
 
 // Order and contents follow registerGroupRoutes in pkg/kusciaapi/bean/http_server_bean.go (reference §5.0).
@@ -34,32 +33,32 @@ constexpr Spec kSpecs[] = {
     {"/api/v1/job/approve", "JobService", "ApproveJob", "", "", false, kNow},
     {"/api/v1/job/watch", "JobService", "WatchJob", "", "WatchJobEventResponse", true, kNow},
 
-    {"/api/v1/domain/create", "DomainService", "CreateDomain", "", "", false, kNext},
-    {"/api/v1/domain/query", "DomainService", "QueryDomain", "", "", false, kNext},
-    {"/api/v1/domain/update", "DomainService", "UpdateDomain", "", "", false, kNext},
-    {"/api/v1/domain/delete", "DomainService", "DeleteDomain", "", "", false, kNext},
-    {"/api/v1/domain/batchQuery", "DomainService", "BatchQueryDomain", "", "", false, kNext},
+    {"/api/v1/domain/create", "DomainService", "CreateDomain", "", "", false, kNow},
+    {"/api/v1/domain/query", "DomainService", "QueryDomain", "", "", false, kNow},
+    {"/api/v1/domain/update", "DomainService", "UpdateDomain", "", "", false, kNow},
+    {"/api/v1/domain/delete", "DomainService", "DeleteDomain", "", "", false, kNow},
+    {"/api/v1/domain/batchQuery", "DomainService", "BatchQueryDomain", "", "", false, kNow},
 
-    {"/api/v1/route/create", "DomainRouteService", "CreateDomainRoute", "", "", false, kNext},
-    {"/api/v1/route/delete", "DomainRouteService", "DeleteDomainRoute", "", "", false, kNext},
-    {"/api/v1/route/query", "DomainRouteService", "QueryDomainRoute", "", "", false, kNext},
-    {"/api/v1/route/status/batchQuery", "DomainRouteService", "BatchQueryDomainRouteStatus", "", "", false, kNext},
+    {"/api/v1/route/create", "DomainRouteService", "CreateDomainRoute", "", "", false, kNow},
+    {"/api/v1/route/delete", "DomainRouteService", "DeleteDomainRoute", "", "", false, kNow},
+    {"/api/v1/route/query", "DomainRouteService", "QueryDomainRoute", "", "", false, kNow},
+    {"/api/v1/route/status/batchQuery", "DomainRouteService", "BatchQueryDomainRouteStatus", "", "", false, kNow},
 
-    {"/api/v1/domaindata/create", "DomainDataService", "CreateDomainData", "", "", false, kNext},
-    {"/api/v1/domaindata/update", "DomainDataService", "UpdateDomainData", "", "", false, kNext},
-    {"/api/v1/domaindata/delete", "DomainDataService", "DeleteDomainData", "", "", false, kNext},
-    {"/api/v1/domaindata/deleteDataAndRaw", "DomainDataService", "DeleteDomainDataAndRaw", "", "", false, kNext},
-    {"/api/v1/domaindata/query", "DomainDataService", "QueryDomainData", "", "", false, kNext},
-    {"/api/v1/domaindata/batchQuery", "DomainDataService", "BatchQueryDomainData", "", "", false, kNext},
-    {"/api/v1/domaindata/list", "DomainDataService", "ListDomainData", "", "", false, kNext},
+    {"/api/v1/domaindata/create", "DomainDataService", "CreateDomainData", "", "", false, kNow},
+    {"/api/v1/domaindata/update", "DomainDataService", "UpdateDomainData", "", "", false, kNow},
+    {"/api/v1/domaindata/delete", "DomainDataService", "DeleteDomainData", "", "", false, kNow},
+    {"/api/v1/domaindata/deleteDataAndRaw", "DomainDataService", "DeleteDomainDataAndRaw", "", "", false, kNow},
+    {"/api/v1/domaindata/query", "DomainDataService", "QueryDomainData", "", "", false, kNow},
+    {"/api/v1/domaindata/batchQuery", "DomainDataService", "BatchQueryDomainData", "", "", false, kNow},
+    {"/api/v1/domaindata/list", "DomainDataService", "ListDomainData", "", "", false, kNow},
 
-    {"/api/v1/domaindatasource/create", "DomainDataSourceService", "CreateDomainDataSource", "", "", false, kNext},
-    {"/api/v1/domaindatasource/update", "DomainDataSourceService", "UpdateDomainDataSource", "", "", false, kNext},
-    {"/api/v1/domaindatasource/delete", "DomainDataSourceService", "DeleteDomainDataSource", "", "", false, kNext},
-    {"/api/v1/domaindatasource/query", "DomainDataSourceService", "QueryDomainDataSource", "", "", false, kNext},
+    {"/api/v1/domaindatasource/create", "DomainDataSourceService", "CreateDomainDataSource", "", "", false, kNow},
+    {"/api/v1/domaindatasource/update", "DomainDataSourceService", "UpdateDomainDataSource", "", "", false, kNow},
+    {"/api/v1/domaindatasource/delete", "DomainDataSourceService", "DeleteDomainDataSource", "", "", false, kNow},
+    {"/api/v1/domaindatasource/query", "DomainDataSourceService", "QueryDomainDataSource", "", "", false, kNow},
     {"/api/v1/domaindatasource/batchQuery", "DomainDataSourceService", "BatchQueryDomainDataSource", "", "", false,
-     kNext},
-    {"/api/v1/domaindatasource/list", "DomainDataSourceService", "ListDomainDataSource", "", "", false, kNext},
+     kNow},
+    {"/api/v1/domaindatasource/list", "DomainDataSourceService", "ListDomainDataSource", "", "", false, kNow},
 
     {"/api/v1/domaindatagrant/create", "DomainDataGrantService", "CreateDomainDataGrant", "", "", false, kNo},
     {"/api/v1/domaindatagrant/update", "DomainDataGrantService", "UpdateDomainDataGrant", "", "", false, kNo},

@@ -149,6 +149,7 @@ TEST(CertsGenerateTest, UnwritableOutIsBadInputAndLeavesNothing) {
   sys::TempDir tmp;
   ASSERT_THAT(sys::WriteFileAtomic(tmp.path() / "a-file", "x"), IsOk());
   ExpectBadInput(Generate({.out = tmp.path() / "a-file" / "certs", .catalogue = true}), "cannot write to");
+  ExpectBadInput(Generate({.out = "/proc/kc-not-writable"}), "No such file or directory");
   ExpectBadInput(Generate({.out = "/proc/kuscia-conformance-certs"}), "/proc/kuscia-conformance-certs");
   EXPECT_EQ(EntriesIn(tmp.path()), 1u);
 }

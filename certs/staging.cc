@@ -32,8 +32,9 @@ Result<StagedOutput> StagedOutput::Begin(const fs::path& target) {
   }
   fs::create_directories(absolute, ec);
   if (ec) {
+    std::string reason = ec.message();  // remove_all below reuses ec
     if (created_root) fs::remove_all(*created_root, ec);
-    return CannotWrite(absolute, ec.message());
+    return CannotWrite(absolute, reason);
   }
   if (!fs::is_directory(absolute)) return CannotWrite(absolute, "it exists and is not a directory");
 

@@ -6,18 +6,14 @@
 #include <string>
 
 #include "certs/certs_command.h"
+#include "harness/bench/bench.h"
+#include "harness/doctor/doctor.h"
+#include "harness/run_command.h"
 
 namespace kuscia::harness {
 namespace {
 
 constexpr int kUsageError = 2;
-
-// A subcommand whose issue has not landed yet says so plainly instead of pretending to work.
-int NotBuiltYet(const std::string& command, const std::string& issue) {
-  std::cerr << "error: `kuscia-conform " << command << "` is not built yet (tracked in issue " << issue
-            << "); nothing was run\n";
-  return kUsageError;
-}
 
 }  // namespace
 
@@ -41,14 +37,20 @@ int RunConformCli(int argc, char** argv) {
   certs->require_subcommand(0, 1);
   certs->get_option("--out")->required(false);
 
+  RunCommandOptions run_options;
   CLI::App* run = app.add_subcommand("run", "Run conformance scenarios against the embedded fake or a live cluster");
-  run->allow_extras();
-  CLI::App* list = app.add_subcommand("list", "List the bundled scenarios");
-  list->allow_extras();
+  AddRunOptions(run, run_options);
+  RunCommandOptions list_options;
+  CLI::App* list = app.add_subcommand("list", "List the scenarios (bundled, or under PATH...) with their tags");
+  list->add_option("paths", list_options.paths, "Scenario files or directories (default: the bundled scenarios/)");
+  list->add_option("--tags", list_options.tags, "Tag expression: a,b (or), a&b (and), !a (not)");
+  list->add_option("--filter", list_options.filter, "Glob on scenario names");
+  kuscia::doctor::DoctorOptions doctor_options;
   CLI::App* doctor = app.add_subcommand("doctor", "Diagnose a live deployment's certificates, token and endpoint");
-  doctor->allow_extras();
+  kuscia::doctor::AddDoctorOptions(*doctor, doctor_options);
+  kuscia::bench::BenchOptions bench_options;
   CLI::App* bench = app.add_subcommand("bench", "Load-test a Kuscia API endpoint (mutual TLS, token)");
-  bench->allow_extras();
+  kuscia::bench::AddBenchOptions(*bench, bench_options);
 
   try {
     app.parse(argc, argv);
@@ -65,10 +67,10 @@ int RunConformCli(int argc, char** argv) {
     }
     return certs::RunCertsGenerate(certs_options, std::cout, std::cerr);
   }
-  if (run->parsed()) return NotBuiltYet("run", "#6");
-  if (list->parsed()) return NotBuiltYet("list", "#6");
-  if (doctor->parsed()) return NotBuiltYet("doctor", "#8");
-  if (bench->parsed()) return NotBuiltYet("bench", "#9");
+  if (run->parsed()) return RunConformRun(run_options, std::cout, std::cerr);
+  if (list->parsed()) return RunConformList(list_options, std::cout, std::cerr);
+  if (doctor->parsed()) return kuscia::doctor::RunDoctor(doctor_options, std::cout, std::cerr);
+  if (bench->parsed()) return kuscia::bench::RunBench(bench_options, std::cout, std::cerr);
   return kUsageError;
 }
 

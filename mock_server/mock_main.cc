@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "mock_server/control/admin_listener.h"
 #include "mock_server/server.h"
 #include "sys/files.h"
 
@@ -57,6 +58,13 @@ int RunMockCli(int argc, char** argv) {
   double heartbeat = 10.0;
   int threads = 2;
   bool quiet = false;
+  std::string admin;
+  std::string admin_token_file;
+  int64_t journal_size = 1000;
+  std::string node_mode = "master";
+  std::string own_domain;
+  std::string state_file;
+  std::string save_state_file;
   app.add_option("--certs", certs_dir, "Kuscia cert directory (ca.crt, kusciaapi-server.*, token); generated if missing")
       ->required();
   app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free one)");
@@ -67,6 +75,14 @@ int RunMockCli(int argc, char** argv) {
   app.add_option("--heartbeat", heartbeat, "Seconds of silence before a WatchJob heartbeat");
   app.add_option("--threads", threads, "I/O threads (default 2)");
   app.add_flag("--quiet", quiet, "Do not log one line per request");
+  app.add_option("--admin", admin, "HOST:PORT of the control plane (plain HTTP + JSON, docs/control-plane.md); "
+                                   "loopback unless --admin-token is set");
+  app.add_option("--admin-token", admin_token_file, "File holding the control plane's bearer token");
+  app.add_option("--journal-size", journal_size, "Requests kept in the request journal (default 1000; 0 = none)");
+  app.add_option("--mode", node_mode, "master (default), autonomy (a P2P node) or lite, as Kuscia's `mode:`");
+  app.add_option("--domain", own_domain, "The node's own domain id (autonomy and lite), e.g. alice");
+  app.add_option("--state", state_file, "Start from this YAML/JSON state file (docs/mock-server.md)");
+  app.add_option("--save-state", save_state_file, "Write the state to this file on SIGINT/SIGTERM (.json: JSON, else YAML)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -95,6 +111,21 @@ int RunMockCli(int argc, char** argv) {
   if (threads < 1 || threads > 64) return UsageError(InvalidArgument("--threads must be from 1 to 64"));
   options.threads = threads;
   options.request_log = quiet ? nullptr : stderr;
+  if (!admin.empty()) options.admin = admin;
+  if (!admin_token_file.empty()) {
+    if (admin.empty()) return UsageError(InvalidArgument("--admin-token needs --admin HOST:PORT"));
+    Result<std::string> admin_token = control::ReadAdminToken(admin_token_file);
+    if (!admin_token.ok()) return UsageError(admin_token.status());
+    options.admin_token = *admin_token;
+  }
+  if (journal_size < 0 || journal_size > 10000000) {
+    return UsageError(InvalidArgument("--journal-size must be from 0 to 10000000"));
+  }
+  options.journal_size = static_cast<size_t>(journal_size);
+  Result<services::NodeIdentity> node = services::MakeNodeIdentity(node_mode, own_domain);
+  if (!node.ok()) return UsageError(node.status());
+  options.node = *node;
+  options.state_file = state_file;
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and sigwait below
   // is the only place they are received.
@@ -118,11 +149,24 @@ int RunMockCli(int argc, char** argv) {
   }
   std::cout << "kuscia-mock ready: " << (*server)->base_url() << " (" << transport::ProtocolModeName(options.mode)
             << ") — try:\n  " << (*server)->HealthCurlCommand() << std::endl;
+  if (!(*server)->admin_url().empty()) {
+    std::cout << "kuscia-mock control plane: " << (*server)->admin_url() << "/admin (docs/control-plane.md)"
+              << std::endl;
+  }
 
   int received = 0;
   sigwait(&stop_signals, &received);
   std::cerr << "kuscia-mock: " << (received == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n";
   (*server)->Stop();
+  if (!save_state_file.empty()) {
+    // After Stop: no request can change the state any more, so the file is the final state.
+    Status saved = (*server)->SaveState(save_state_file);
+    if (!saved.ok()) {
+      std::cerr << "kuscia-mock: error: " << saved.message() << "\n";
+      return 1;
+    }
+    std::cerr << "kuscia-mock: state saved to " << save_state_file << "\n";
+  }
   return 0;
 }
 

@@ -13,9 +13,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/status.h"
+#include "mock_server/services/node_identity.h"
 #include "mock_server/transport/http_server.h"
 
 namespace kuscia::mock {
@@ -24,6 +26,12 @@ namespace engine {
 class Engine;
 class ManualClock;
 }  // namespace engine
+namespace control {
+class ControlPlane;
+}  // namespace control
+namespace store {
+class DataStore;
+}  // namespace store
 
 enum class ClockKind { kReal, kManual };
 Result<ClockKind> ParseClockKind(std::string_view text);
@@ -38,6 +46,12 @@ struct MockServerOptions {
   std::chrono::milliseconds heartbeat{10000};
   int threads = 2;
   std::FILE* request_log = nullptr;                     // one line per request; null = no request log
+  // The control plane (docs/control-plane.md): the journal is always kept, the admin listener on request.
+  std::optional<std::string> admin;                     // --admin HOST:PORT (port 0 picks one); nullopt = none
+  std::optional<std::string> admin_token;               // --admin-token: required for a non-loopback admin host
+  size_t journal_size = 1000;                           // --journal-size: requests kept in the journal (0 = none)
+  services::NodeIdentity node;                          // --mode/--domain: master (default), autonomy, lite
+  std::filesystem::path state_file;                     // --state: starting state; empty = the built-in one
 };
 
 class MockServer {
@@ -55,6 +69,13 @@ class MockServer {
   const std::filesystem::path& certs_dir() const;
 
   engine::Engine& engine();
+  // Faults, outcome rules, the journal, the clock and live credential swaps, in-process.
+  control::ControlPlane& control();
+  // "http://127.0.0.1:PORT" of the admin listener; "" when it was not asked for.
+  std::string admin_url() const;
+  store::DataStore& store();
+  // Writes domains, routes, data sources, domain data and jobs (docs/mock-server.md); `--save-state`.
+  Status SaveState(const std::filesystem::path& path) const;
   // The manual clock when started with ClockKind::kManual, else null.
   engine::ManualClock* manual_clock();
 

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "harness/client/tls_probe.h"
 #include "harness/client/transport_mapping.h"
 
 namespace kuscia::harness {
@@ -53,6 +54,7 @@ int FirstSslReason() {
 
 Result<Outcome> BuiltinClient::Send(const ClientRequest& request) {
   KC_ASSIGN_OR_RETURN(BaseUrl url, ParseBaseUrl(request.base_url));
+  IgnoreSigpipe();
   const ClientIdentity& id = request.identity;
   Outcome outcome;
   auto started = std::chrono::steady_clock::now();
@@ -125,7 +127,9 @@ Result<Outcome> BuiltinClient::Send(const ClientRequest& request) {
   if (facts.verify_result != 0) {
     detail += std::string(" (verify: ") + X509_verify_cert_error_string(facts.verify_result) + ")";
   }
-  return finish(facts, detail);
+  finish(facts, detail);
+  RefineCutWithProbe(request, outcome);
+  return outcome;
 }
 
 }  // namespace kuscia::harness

@@ -1,6 +1,9 @@
 #include "harness/client/client.h"
 
+#include <signal.h>
+
 #include <charconv>
+#include <mutex>
 
 #include "harness/client/builtin_client.h"
 #include "harness/client/curl_client.h"
@@ -55,6 +58,11 @@ Result<std::unique_ptr<Client>> MakeClient(const std::string& spec) {
     return std::unique_ptr<Client>(std::make_unique<ExecClient>(std::move(argv)));
   }
   return InvalidArgument("unknown client '" + spec + "'; use builtin, curl or exec:COMMAND");
+}
+
+void IgnoreSigpipe() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
 }
 
 Result<BaseUrl> ParseBaseUrl(const std::string& url) {

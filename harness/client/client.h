@@ -65,6 +65,10 @@ class Client {
 // "builtin" | "curl" | "exec:COMMAND ARGS..." (split on spaces). InvalidArgument naming the choices.
 Result<std::unique_ptr<Client>> MakeClient(const std::string& spec);
 
+// A peer that closes first (a TLS rejection) makes the next write raise SIGPIPE, which would kill the whole
+// run; clients that write to sockets call this once so the write fails with EPIPE instead.
+void IgnoreSigpipe();
+
 // Splits "https://host:port" into its parts; InvalidArgument for anything else.
 struct BaseUrl {
   std::string scheme;  // "https" or "http"

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "harness/client/tls_probe.h"
 #include "harness/client/transport_mapping.h"
 #include "sys/files.h"
 #include "sys/process.h"
@@ -118,6 +119,7 @@ Result<Outcome> CurlClient::Send(const ClientRequest& request) {
     outcome.headers = ParseHeaderDump(sys::ReadFile(header_file).value_or(""));
     outcome.api_code = ExtractApiCode(outcome.body);
   }
+  RefineCutWithProbe(request, outcome);
   return outcome;
 }
 

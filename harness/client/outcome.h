@@ -40,11 +40,11 @@ const std::vector<TransportClass>& AllTransportClasses();
 struct Outcome {
   TransportClass transport = TransportClass::kOk;
   int http_status = 0;                 // 0 when no response arrived
-  std::optional<int> api_code;         // the body's status.code when the body is a Kuscia envelope
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in arrival order
+  std::optional<int> api_code{};       // the body's status.code when the body is a Kuscia envelope
+  std::string body{};
+  std::vector<std::pair<std::string, std::string>> headers{};  // names lower-cased, in arrival order
   std::chrono::milliseconds elapsed{0};
-  std::string detail;                  // the client's own words (curl stderr, httplib error), for reports
+  std::string detail{};                // the client's own words (curl stderr, httplib error), for reports
 
   // First header with this (case-insensitive) name.
   std::optional<std::string> Header(std::string_view name) const;

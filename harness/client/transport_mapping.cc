@@ -53,6 +53,8 @@ bool IsClientRejectedReason(int reason) {
 
 }  // namespace
 
+bool IsClientRejectionAlert(int ssl_reason) { return IsClientRejectedReason(ssl_reason); }
+
 TransportClass ClassifyServerVerifyResult(long verify_result) {
   switch (verify_result) {
     case X509_V_ERR_CERT_HAS_EXPIRED:
@@ -87,6 +89,10 @@ TransportClass ClassifyCurl(const CurlFacts& f) {
       return TransportClass::kClientConfigError;
     case 60:  // peer certificate cannot be authenticated with the known CA certificates
     case 51:  // older curl: peer's certificate or fingerprint was not OK
+      // curl checks the host name itself after OpenSSL accepted the chain, and says so only in words.
+      if (Contains(err, "subject name") || Contains(err, "does not match target host")) {
+        return TransportClass::kTlsHostnameMismatch;
+      }
       return ClassifyServerVerifyResult(f.ssl_verify_result);
     case 35:  // SSL connect error: an alert from the server, or not TLS at all
       return MentionsProtocolMismatch(err) ? TransportClass::kTlsProtocolMismatch

@@ -43,6 +43,9 @@ struct BuiltinFacts {
 };
 TransportClass ClassifyBuiltin(const BuiltinFacts& facts);
 
+// True for the alerts a server sends when it refuses the client's certificate (or its absence).
+bool IsClientRejectionAlert(int ssl_reason);
+
 // Shared by both: an X509_V_* result from the server-certificate check -> the class.
 TransportClass ClassifyServerVerifyResult(long verify_result);
 

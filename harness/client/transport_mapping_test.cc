@@ -50,6 +50,10 @@ INSTANTIATE_TEST_SUITE_P(
                  TransportClass::kTlsServerUntrusted},
         CurlCase{"hostname_by_curl", {.exit_code = 60, .ssl_verify_result = X509_V_OK},
                  TransportClass::kTlsHostnameMismatch},
+        CurlCase{"hostname_in_words",
+                 {.exit_code = 60, .ssl_verify_result = 1,
+                  .stderr_text = "SSL: no alternative certificate subject name matches target host name '127.0.0.2'"},
+                 TransportClass::kTlsHostnameMismatch},
         CurlCase{"ip_mismatch", {.exit_code = 60, .ssl_verify_result = X509_V_ERR_IP_ADDRESS_MISMATCH},
                  TransportClass::kTlsHostnameMismatch}),
     [](const ::testing::TestParamInfo<CurlCase>& info) { return std::string(info.param.name); });

@@ -58,6 +58,34 @@ def classify_ssl_error(err):
     return "connection_reset"
 
 
+def probe_rejection(req, url):
+    """Under TLS 1.3 the server's verdict on our certificate races our request; when the request only saw a
+    cut, repeat the handshake alone and read without sending, so an alert is always seen. No request is sent."""
+    try:
+        probe_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        probe_ctx.check_hostname = False
+        probe_ctx.verify_mode = ssl.CERT_NONE
+        if req["client_cert"]:
+            probe_ctx.load_cert_chain(certfile=req["client_cert"], keyfile=req["client_key"])
+        with socket.create_connection((url.hostname, url.port), timeout=2) as raw:
+            with probe_ctx.wrap_socket(raw, server_hostname=url.hostname) as tls:
+                tls.recv(1)
+    except ssl.SSLError as err:
+        if classify_ssl_error(err) == "tls_client_rejected":
+            return "a handshake-only probe with the same identity got the alert: " + str(err)
+    except OSError:
+        pass
+    return None
+
+
+def cut(req, url, err):
+    if url.scheme == "https":
+        why = probe_rejection(req, url)
+        if why:
+            return outcome("tls_client_rejected", str(err) + "; " + why)
+    return outcome("connection_reset", str(err))
+
+
 def call(req):
     url = urllib.parse.urlsplit(req["url"])
     timeout = req["timeout_ms"] / 1000.0
@@ -79,13 +107,14 @@ def call(req):
         data = resp.read().decode("utf-8", errors="replace")
         return outcome("ok", status=resp.status, headers={k.lower(): v for k, v in resp.getheaders()}, body=data)
     except ssl.SSLError as err:
-        return outcome(classify_ssl_error(err), str(err))
+        transport = classify_ssl_error(err)
+        return cut(req, url, err) if transport == "connection_reset" else outcome(transport, str(err))
     except ConnectionRefusedError as err:
         return outcome("connect_refused", str(err))
     except (socket.timeout, TimeoutError) as err:
         return outcome("timeout", str(err))
     except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected) as err:
-        return outcome("connection_reset", str(err))
+        return cut(req, url, err)
     except OSError as err:
         return outcome("connect_refused", str(err))
     finally:

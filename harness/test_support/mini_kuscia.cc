@@ -19,6 +19,7 @@ Result<std::unique_ptr<MiniKuscia>> MiniKuscia::Start(const std::filesystem::pat
   KC_ASSIGN_OR_RETURN(std::string token, sys::ReadFile(mini->paths_.token));
   mini->impl_ = std::make_unique<Impl>();
   mini->plain_ = options.plain_http;
+  mini->host_ = options.host;
   if (options.plain_http) {
     mini->impl_->server = std::make_unique<httplib::Server>();
   } else {
@@ -49,9 +50,13 @@ Result<std::unique_ptr<MiniKuscia>> MiniKuscia::Start(const std::filesystem::pat
                           : R"({"status":{"code":0,"message":"success","details":[]},"data":{"ready":true}})",
                     "application/json; charset=utf-8");
   });
-  mini->port_ = server.bind_to_any_port("127.0.0.1");
-  if (mini->port_ <= 0) return Unavailable("MiniKuscia: cannot bind 127.0.0.1:0");
+  mini->port_ = server.bind_to_any_port(options.host);
+  if (mini->port_ <= 0) return Unavailable("MiniKuscia: cannot bind " + options.host + ":0");
   mini->impl_->thread = std::thread([&server] { server.listen_after_bind(); });
+  // stop() only takes effect once the accept loop runs, so the destructor must not race its start.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!server.is_running() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  if (!server.is_running()) return Internal("MiniKuscia: the accept loop did not start within 10 s");
   return mini;
 }
 
@@ -63,7 +68,7 @@ MiniKuscia::~MiniKuscia() {
 }
 
 std::string MiniKuscia::base_url() const {
-  return std::string(plain_ ? "http" : "https") + "://127.0.0.1:" + std::to_string(port_);
+  return std::string(plain_ ? "http" : "https") + "://" + host_ + ":" + std::to_string(port_);
 }
 
 }  // namespace kuscia::harness::testing

@@ -17,6 +17,7 @@
 namespace kuscia::harness::testing {
 
 struct MiniKusciaOptions {
+  std::string host = "127.0.0.1";   // 127.0.0.2 is loopback too, but not in the certificate's SANs
   bool require_client_cert = true;  // false: TLS mode (no client certificate asked)
   bool plain_http = false;          // true: NOTLS
   // Deliberately wrong behaviour, for the runner's false-pass tests.
@@ -38,6 +39,7 @@ class MiniKuscia {
   certs::KusciaDirPaths paths_;
   int port_ = 0;
   bool plain_ = false;
+  std::string host_;
 };
 
 }  // namespace kuscia::harness::testing

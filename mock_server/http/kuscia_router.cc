@@ -1,5 +1,7 @@
 #include "mock_server/http/kuscia_router.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <limits>
@@ -69,8 +71,9 @@ std::string GoDurationString(std::chrono::nanoseconds d) {
 // Holds one WatchJob stream: its subscription, heartbeat and timeout timers.
 class WatchStream : public std::enable_shared_from_this<WatchStream> {
  public:
-  WatchStream(std::shared_ptr<ResponseWriter> writer, std::chrono::milliseconds heartbeat)
-      : writer_(std::move(writer)), heartbeat_(heartbeat) {}
+  WatchStream(std::shared_ptr<ResponseWriter> writer, std::chrono::milliseconds heartbeat,
+              faults::WatchFaults faults)
+      : writer_(std::move(writer)), heartbeat_(heartbeat), faults_(faults) {}
 
   void Start(WatchSource& source, int64_t timeout_seconds) {
     keep_alive_ = shared_from_this();  // released by Close(): the stream lives as long as the connection wants it
@@ -78,6 +81,10 @@ class WatchStream : public std::enable_shared_from_this<WatchStream> {
     writer_->OnClose([weak] {
       if (auto self = weak.lock()) self->Close();
     });
+    if (faults_.cut_after_events == 0) {
+      Cut();
+      return;
+    }
     std::shared_ptr<void> subscription = source.Subscribe([weak](const WatchEvent& event) {
       if (auto self = weak.lock()) self->Emit(event);
     });
@@ -88,7 +95,7 @@ class WatchStream : public std::enable_shared_from_this<WatchStream> {
     }
     // A keep_alive_ set before the writer reported a close must not outlive it.
     if (writer_->IsClosed()) Close();
-    ScheduleHeartbeat(heartbeat_);
+    if (!faults_.no_heartbeats) ScheduleHeartbeat(heartbeat_);
     if (timeout_seconds > 0) {
       writer_->RunAfter(std::chrono::seconds(timeout_seconds), [weak] {
         if (auto self = weak.lock()) self->Finish();
@@ -97,9 +104,20 @@ class WatchStream : public std::enable_shared_from_this<WatchStream> {
   }
 
  private:
+  // Called in order, one at a time, from the source (under the engine's lock: never unsubscribe here).
   void Emit(const WatchEvent& event) {
+    if (cut_.load()) return;
     nlohmann::ordered_json message = {{"type", EventTypeName(event.type)}, {"object", event.job_status}};
-    Write(api::EncodeGoJson(kWatchEventMessage, message));
+    std::string chunk = api::EncodeGoJson(kWatchEventMessage, message);
+    if (faults_.duplicate_events) Write(chunk);
+    Write(std::move(chunk));
+    if (faults_.cut_after_events && ++emitted_ >= *faults_.cut_after_events) Cut();
+  }
+
+  // The watch_cut fault: a FIN without the final chunk. OnClose then releases the subscription.
+  void Cut() {
+    cut_.store(true);
+    writer_->Abort(false);
   }
 
   void Write(std::string chunk) {
@@ -148,6 +166,9 @@ class WatchStream : public std::enable_shared_from_this<WatchStream> {
 
   std::shared_ptr<ResponseWriter> writer_;
   std::chrono::milliseconds heartbeat_;
+  faults::WatchFaults faults_;
+  std::atomic<bool> cut_{false};
+  int emitted_ = 0;
   std::atomic<Clock::rep> last_write_ns_{Clock::now().time_since_epoch().count()};
   std::mutex mutex_;
   bool closed_ = false;
@@ -176,19 +197,95 @@ bool KusciaRouter::TokenRequired() const { return mode_.load() != transport::Pro
 
 void KusciaRouter::Handle(HttpRequest request, std::shared_ptr<ResponseWriter> writer) {
   auto started = Clock::now();
+  auto arrived = control_.journal ? std::chrono::system_clock::now() : std::chrono::system_clock::time_point();
+  std::optional<faults::FiredFault> fault;
+  bool stream_route = false;
+  if (control_.faults != nullptr && control_.faults->active()) {
+    const api::RouteInfo* route = request.method == "POST" ? api::FindRoute(request.path) : nullptr;
+    stream_route = route != nullptr && route->streaming;
+    fault = control_.faults->Decide({request.method, request.path, stream_route, request.body});
+  }
   bool streamed = false;
   std::optional<int> api_code;
-  HttpResponse response = Route(request, writer, streamed, api_code);
+  // A stream that is to be reset never starts; every other request is served, then its answer is faulted
+  // (the work is done, the client just does not see the answer: what a retry check needs).
+  bool reset_unstarted_stream = fault && stream_route && fault->kind == faults::FaultKind::kResetBeforeResponse;
+  HttpResponse response = reset_unstarted_stream
+                              ? HttpResponse{}
+                              : Route(request, writer, streamed, api_code, faults::WatchFaultsOf(fault));
   int status = streamed ? 200 : response.status;
-  if (!streamed) writer->Send(std::move(response));
+  auto elapsed = Clock::now() - started;
   if (log_) {
-    double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    double ms = std::chrono::duration<double, std::milli>(elapsed).count();
     log_->Record(request.method, request.path, status, api_code, ms);
   }
+  journal::RequestJournal* journal = control_.journal;
+  if (streamed || !fault) {
+    if (journal != nullptr) {
+      journal::JournalEntry entry = TakeJournalEntry(request, arrived);
+      entry.http_status = status;
+      entry.api_code = api_code;
+      entry.duration = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
+      entry.stream = streamed;
+      if (fault) {
+        entry.fault_rule = fault->rule_id;
+        entry.fault_kind = faults::FaultKindName(fault->kind);
+      }
+      journal->Commit(std::move(entry));
+    }
+    if (!streamed) writer->Send(std::move(response));
+    return;
+  }
+  // The fault decides what the client is shown, and when; the journal learns it just before it is sent.
+  faults::CommitFn commit = [](const faults::DeliveryReport&) {};
+  if (journal != nullptr) {
+    auto entry = std::make_shared<journal::JournalEntry>(TakeJournalEntry(request, arrived));
+    entry->fault_rule = fault->rule_id;
+    entry->fault_kind = faults::FaultKindName(fault->kind);
+    commit = [journal, entry, started](const faults::DeliveryReport& report) {
+      entry->http_status = report.http_status;
+      entry->api_code = report.api_code;
+      entry->duration = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
+      journal->Commit(std::move(*entry));
+    };
+  }
+  faults::Deliver(*fault, std::move(response), api_code, request.http_minor_version, std::move(writer),
+                  std::move(commit));
+}
+
+journal::JournalEntry KusciaRouter::TakeJournalEntry(HttpRequest& request,
+                                                     std::chrono::system_clock::time_point arrived) const {
+  journal::JournalEntry entry;
+  entry.time = arrived;
+  std::optional<std::string_view> first_token = request.Header("Token");
+  std::shared_ptr<const std::string> token = token_.load();
+  if (first_token) {
+    entry.token = TokenAccepted(first_token, *token) ? journal::TokenSeen::kMatched : journal::TokenSeen::kMismatched;
+  }
+  entry.method = std::move(request.method);
+  entry.path = std::move(request.path);
+  entry.query = std::move(request.query);
+  entry.headers = std::move(request.headers);
+  for (auto& [name, value] : entry.headers) {
+    bool is_token = name.size() == 5 && std::equal(name.begin(), name.end(), "token", [](char a, char b) {
+                      return std::tolower(static_cast<unsigned char>(a)) == b;
+                    });
+    if (is_token) {
+      value = TokenAccepted(std::string_view(value), *token) ? "<matched>" : "<mismatched>";
+    }
+  }
+  entry.body_size = request.body.size();
+  if (request.body.size() <= control_.journal->body_cap()) {
+    entry.body = std::move(request.body);
+  } else {
+    entry.body.assign(request.body, 0, control_.journal->body_cap());
+  }
+  entry.connection = std::move(request.connection);
+  return entry;
 }
 
 HttpResponse KusciaRouter::Route(const HttpRequest& request, std::shared_ptr<ResponseWriter>& writer, bool& streamed,
-                                 std::optional<int>& api_code) {
+                                 std::optional<int>& api_code, const faults::WatchFaults& watch_faults) {
   const std::string& method = request.method;
   const std::string& path = request.path;
   std::string query_suffix = request.query.empty() ? "" : "?" + request.query;
@@ -218,7 +315,7 @@ HttpResponse KusciaRouter::Route(const HttpRequest& request, std::shared_ptr<Res
   if (TokenRequired() && !TokenAccepted(request.Header("Token"), *token_.load())) return Unauthorized();
 
   if (route->streaming) {
-    if (route->path == "/api/v1/job/watch") return StartWatch(request, writer, streamed);
+    if (route->path == "/api/v1/job/watch") return StartWatch(request, writer, streamed, watch_faults);
     api_code = 11101;
     return JsonResponse(api::FrameworkErrorBody("kuscia-mock does not implement the stream " + route->path));
   }
@@ -285,7 +382,7 @@ HttpResponse KusciaRouter::CallUnary(const HttpRequest& request, std::string_vie
 }
 
 HttpResponse KusciaRouter::StartWatch(const HttpRequest& request, std::shared_ptr<ResponseWriter>& writer,
-                                      bool& streamed) {
+                                      bool& streamed, const faults::WatchFaults& watch_faults) {
   // The watch handler binds with gin's ShouldBind, not the proto decorator (§2.2, §5.1.10).
   nlohmann::ordered_json watch_request;
   std::optional<std::string_view> content_type = request.Header("Content-Type");
@@ -307,7 +404,7 @@ HttpResponse KusciaRouter::StartWatch(const HttpRequest& request, std::shared_pt
   }
   writer->StartStream(200, {{"Content-Type", std::string(kJsonContentType)}});
   streamed = true;
-  auto stream = std::make_shared<WatchStream>(writer, options_.heartbeat);
+  auto stream = std::make_shared<WatchStream>(writer, options_.heartbeat, watch_faults);
   stream->Start(*watch_, timeout_seconds);
   return HttpResponse{};
 }

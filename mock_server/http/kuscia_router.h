@@ -4,7 +4,9 @@
 // ServeMux path cleaning (301) -> gin route lookup with trailing-slash redirect (307/301, no token needed)
 // -> probe routes (no token) -> token middleware (401, empty body, also before a 404) -> 404 for unknown
 // paths and non-POST methods -> Content-Type rules and decoding (HTTP 200 + 11101 on failure) -> the
-// service -> proto-JSON encoding. Watch requests become a chunked stream of Go-encoded events.
+// service -> proto-JSON encoding. Watch requests become a chunked stream of Go-encoded events. With the
+// control plane attached, a fired fault rule then shapes the answer and the request journal gets the entry
+// just before the answer's last byte (docs/control-plane.md).
 //
 //   auto router = std::make_shared<KusciaRouter>(options, std::move(methods), &watch_source, &log);
 //   HttpServer::Start(server_options, router);
@@ -18,7 +20,10 @@
 #include <string>
 #include <unordered_map>
 
+#include "mock_server/faults/delivery.h"
+#include "mock_server/faults/fault_rule.h"
 #include "mock_server/http/request_log.h"
+#include "mock_server/journal/request_journal.h"
 #include "mock_server/transport/http_server.h"
 
 namespace kuscia::mock::http {
@@ -48,6 +53,12 @@ struct RouterOptions {
   std::string version = "kuscia-mock";
 };
 
+// The control plane's hooks on the request path (docs/control-plane.md); each may be null.
+struct ControlHooks {
+  journal::RequestJournal* journal = nullptr;  // every request, committed before its answer's last byte
+  faults::FaultRuleSet* faults = nullptr;      // asked once per request; the fault that fires shapes the answer
+};
+
 class KusciaRouter : public transport::RequestHandler {
  public:
   // `methods` maps HTTP paths of api/routes to their implementations; a route without one answers that the
@@ -60,22 +71,29 @@ class KusciaRouter : public transport::RequestHandler {
   // Live credential changes (control plane): later requests use the new token or mode.
   void SetToken(std::string token);
   void SetMode(transport::ProtocolMode mode);
+  // Call before the server starts; the hooks must outlive the transport.
+  void AttachControl(ControlHooks hooks) { control_ = hooks; }
 
  private:
   transport::HttpResponse Route(const transport::HttpRequest& request, std::shared_ptr<transport::ResponseWriter>& writer,
-                                bool& streamed, std::optional<int>& api_code);
+                                bool& streamed, std::optional<int>& api_code, const faults::WatchFaults& watch_faults);
   transport::HttpResponse Probe(std::string_view path) const;
   transport::HttpResponse CallUnary(const transport::HttpRequest& request, std::string_view request_message,
                                     std::string_view response_message, const UnaryMethod& method,
                                     std::optional<int>& api_code) const;
   transport::HttpResponse StartWatch(const transport::HttpRequest& request,
-                                     std::shared_ptr<transport::ResponseWriter>& writer, bool& streamed);
+                                     std::shared_ptr<transport::ResponseWriter>& writer, bool& streamed,
+                                     const faults::WatchFaults& watch_faults);
+  // Moves the request's parts into a journal entry (token values replaced by whether they matched).
+  journal::JournalEntry TakeJournalEntry(transport::HttpRequest& request,
+                                         std::chrono::system_clock::time_point arrived) const;
   bool TokenRequired() const;
 
   RouterOptions options_;
   std::unordered_map<std::string, UnaryMethod> methods_;
   WatchSource* watch_;
   RequestLog* log_;
+  ControlHooks control_;
   std::atomic<std::shared_ptr<const std::string>> token_;
   std::atomic<transport::ProtocolMode> mode_;
   std::chrono::steady_clock::time_point started_;

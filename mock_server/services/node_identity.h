@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "api/error_codes.h"
 #include "api/status.h"
 
 namespace kuscia::mock::services {
 
-// KusciaAPIErrLiteAPINotSupport (error_code.proto); api/error_codes.h lists it but has no constant yet.
-inline constexpr std::int32_t kErrLiteAPINotSupport = 11104;
+using api::kErrLiteAPINotSupport;
 
 enum class NodeMode {
   kMaster,    // centralized master: every domain is local, initiators unchecked, data sources read-only
