@@ -39,6 +39,7 @@ TEST_F(ControlE2eTest, AdminListsEndpointsAndAnswersMistakesWithJsonErrors) {
 TEST_F(ControlE2eTest, StateShowsEverythingAndResetReturnsToTheStart) {
   StartServer();
   ASSERT_EQ(Api("/api/v1/job/create", JobBody("job-reset")).http_status, 200);
+  EXPECT_THAT(Api("/api/v1/domain/create", R"({"domain_id":"carol"})").body, HasSubstr(R"("code":0)"));
   Json added = AdminJson("POST", "/admin/faults", R"({"route":"job.query","fault":"malformed_json"})");
   EXPECT_EQ(added["id"], 1);
   (void)AdminJson("POST", "/admin/outcomes", R"({"job_id":"x-*","await_approval":true})");
@@ -62,6 +63,11 @@ TEST_F(ControlE2eTest, StateShowsEverythingAndResetReturnsToTheStart) {
   CurlResult again = Api("/api/v1/job/create", JobBody("job-reset"));
   EXPECT_EQ(again.http_status, 200);
   EXPECT_THAT(again.body, HasSubstr(R"("code":0)"));
+  // Domains and data return to the starting state too: carol is gone, alice and her tables are back.
+  EXPECT_THAT(Api("/api/v1/domain/query", R"({"domain_id":"carol"})").body, HasSubstr(R"("code":11305)"));
+  EXPECT_THAT(Api("/api/v1/domain/query", R"({"domain_id":"alice"})").body, HasSubstr(R"("code":0)"));
+  EXPECT_THAT(Api("/api/v1/domaindata/query", R"({"data":{"domain_id":"alice","domaindata_id":"alice-table"}})").body,
+              HasSubstr(R"("code":0)"));
 }
 
 TEST_F(ControlE2eTest, ManualClockMovesTheLifecycleOnlyWhenTold) {
