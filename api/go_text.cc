@@ -36,6 +36,23 @@ void AppendHex(std::uint32_t value, int digits, std::string& out) {
   for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out.push_back(kLowerHex[(value >> shift) & 0xF]);
 }
 
+// The JSON escape both encoders share for an ASCII byte they do not write raw (a quote, a backslash, a
+// control character, and for encoding/json also < > &).
+void AppendEscapedAscii(unsigned char c, std::string& out) {
+  switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\b': out += "\\b"; break;
+    case '\f': out += "\\f"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      out += "\\u00";
+      AppendHex(c, 2, out);
+  }
+}
+
 // strconv's appendEscapedRune for a rune that is not printed raw (or is the quote or backslash).
 void AppendGoEscapedRune(char32_t r, char quote, std::string& out) {
   if (r == static_cast<char32_t>(quote) || r == '\\') {
@@ -182,18 +199,7 @@ void AppendProtoJsonString(std::string_view s, std::string& out) {
       continue;
     }
     out.append(s.substr(run_start, i - run_start));
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        AppendHex(c, 2, out);
-    }
+    AppendEscapedAscii(c, out);
     run_start = ++i;
   }
   out.append(s.substr(run_start));
@@ -211,18 +217,7 @@ void AppendGoJsonString(std::string_view s, std::string& out) {
         continue;
       }
       out.append(s.substr(run_start, i - run_start));
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          out += "\\u00";
-          AppendHex(c, 2, out);
-      }
+      AppendEscapedAscii(c, out);
       run_start = ++i;
       continue;
     }
