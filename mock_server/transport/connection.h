@@ -33,6 +33,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -305,12 +308,20 @@ class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
     DispatchRequest();
   }
 
+  // The Content-Length the client declared, for the 413 text. Beast reports body_limit while it is still
+  // reading that header, before is_header_done(), and then the value is not available: the text names only
+  // the limit.
+  std::optional<size_t> DeclaredContentLength() const {
+    if (!parser_->is_header_done()) return std::nullopt;
+    if (auto length = parser_->content_length()) return static_cast<size_t>(*length);
+    return std::nullopt;
+  }
+
   void OnReadError(const beast::error_code& ec) {
     if (ec == http::error::header_limit) {
       ReplyErrorAndClose(internal::GoRequestErrorAnswer("431 Request Header Fields Too Large"));
     } else if (ec == http::error::body_limit) {
-      std::optional<size_t> declared;
-      if (auto length = parser_->content_length()) declared = static_cast<size_t>(*length);
+      std::optional<size_t> declared = DeclaredContentLength();
       ReplyErrorAndClose(internal::BodyTooLargeAnswer(declared, options().max_body_bytes,
                                                        parser_->get().version() == 10 ? 0 : 1));
     } else if (IsHttpSyntaxError(ec)) {
