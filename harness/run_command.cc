@@ -78,6 +78,9 @@ std::string RerunArguments(const RunCommandOptions& o, unsigned long long seed) 
   if (!o.client_key.empty()) args += " --client-key " + ShellQuote(o.client_key);
   if (o.client != "builtin") args += " --client " + ShellQuote(o.client);
   if (o.read_only) args += " --read-only";
+  if (!o.admin.empty()) args += " --admin " + ShellQuote(o.admin);
+  if (!o.admin_token.empty()) args += " --admin-token " + ShellQuote(o.admin_token);
+  if (!o.fake_profile.empty()) args += " --fake-profile " + ShellQuote(o.fake_profile);
   args += " --seed " + std::to_string(seed);
   return args;
 }
@@ -104,6 +107,13 @@ void AddRunOptions(CLI::App* app, RunCommandOptions& o) {
   app->add_flag("--read-only", o.read_only, "Run only scenarios that create nothing");
   app->add_flag("--keep", o.keep, "Embedded target: keep the generated certificates (to rerun curl commands)");
   app->add_option("--fixtures", o.fixtures_dir, "Directory for body_file and matches_fixture paths");
+  app->add_option("--admin", o.admin,
+                  "Live target that is a kuscia-mock: its control plane (http://127.0.0.1:PORT), so scenarios "
+                  "that need it run too");
+  app->add_option("--admin-token", o.admin_token, "File with the control plane's --admin-token, if it has one");
+  app->add_option("--fake-profile", o.fake_profile,
+                  "A file of control steps applied to the fake after every reset: a fake made wrong on purpose, "
+                  "to prove the suite fails (docs/scenarios.md)");
 }
 
 int RunConformList(const RunCommandOptions& o, std::ostream& out, std::ostream& err) {
@@ -142,9 +152,27 @@ int RunConformRun(const RunCommandOptions& o, std::ostream& out, std::ostream& e
     return kUsageError;
   }
 
+  std::vector<scenario::Step> fake_profile;
+  if (!o.fake_profile.empty()) {
+    scenario::LoadOptions load{.fixtures_dir = o.fixtures_dir.empty() ? KC_BUNDLED_FIXTURES_DIR : o.fixtures_dir};
+    Result<scenario::Scenario> profile = scenario::LoadScenarioFile(o.fake_profile, load);
+    if (!profile.ok()) {
+      err << "error: --fake-profile: " << profile.status().message() << "\n";
+      return kUsageError;
+    }
+    fake_profile = profile->steps;
+  }
+
   runner::TargetOptions target_options{.spec = o.target, .certs_dir = o.certs_dir, .keep_files = o.keep};
   if (!o.client_cert.empty()) target_options.client_cert = o.client_cert;
   if (!o.client_key.empty()) target_options.client_key = o.client_key;
+  if (!o.admin.empty()) target_options.admin_url = o.admin;
+  if (!o.admin_token.empty()) target_options.admin_token_file = o.admin_token;
+  if (!fake_profile.empty() && o.target != "embedded" && o.admin.empty()) {
+    err << "error: --fake-profile changes the fake through its control plane: use the embedded target, or give "
+           "the kuscia-mock's control plane with --admin\n";
+    return kUsageError;
+  }
   Result<std::unique_ptr<runner::Target>> target = runner::OpenTarget(target_options);
   if (!target.ok()) {
     err << "error: " << target.status().message() << "\n";
@@ -155,7 +183,7 @@ int RunConformRun(const RunCommandOptions& o, std::ostream& out, std::ostream& e
   runner::RunnerOptions options{.client_spec = o.client, .jobs = o.jobs, .fail_fast = o.fail_fast, .seed = seed,
                                 .scenario_timeout = *timeout, .read_only = o.read_only,
                                 .fixtures_dir = o.fixtures_dir.empty() ? KC_BUNDLED_FIXTURES_DIR : o.fixtures_dir,
-                                .rerun_arguments = RerunArguments(o, seed)};
+                                .rerun_arguments = RerunArguments(o, seed), .fake_profile = fake_profile};
   report::ConsoleReport console(out, *color);
   runner::RunSummary header{.client = o.client, .target = (*target)->info().description,
                             .run_id = runner::RunIdForSeed(seed), .seed = seed};

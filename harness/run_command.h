@@ -37,6 +37,9 @@ struct RunCommandOptions {
   bool read_only = false;
   bool keep = false;                      // embedded: keep the temp certificates (to rerun curl commands)
   std::string fixtures_dir;               // default: the bundled fixtures/
+  std::string admin;                      // live kuscia-mock: its control plane, http://HOST:PORT
+  std::string admin_token;                // live kuscia-mock: the file with its --admin-token
+  std::string fake_profile;               // a file of control steps that make the fake wrong on purpose
 };
 
 // Adds the run options to `app` (the `run` subcommand; `list` uses the same selection options).

@@ -6,9 +6,12 @@
 #include <mutex>
 #include <numeric>
 #include <random>
+#include <map>
+#include <shared_mutex>
 #include <thread>
 
 #include "harness/client/curl_client.h"
+#include "harness/runner/control_steps.h"
 #include "harness/runner/step_executor.h"
 
 namespace kuscia::harness::runner {
@@ -20,6 +23,22 @@ using Clock = std::chrono::steady_clock;
 
 // Cleanup runs even when the scenario spent its time budget; it gets this much on top.
 constexpr std::chrono::milliseconds kCleanupGrace{15000};
+
+// Which fakes have had their first reset (and profile): each exactly once, whichever worker gets there.
+class PreparedFakes {
+ public:
+  Status PrepareOnce(const Target& target, const std::function<Status()>& prepare) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = done_.find(&target);
+    if (it != done_.end()) return it->second;
+    std::unique_lock<std::shared_mutex> exclusive(target.scenario_lock());
+    return done_.emplace(&target, prepare()).first->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<const Target*, Status> done_;
+};
 
 }  // namespace
 
@@ -48,12 +67,8 @@ std::string RunIdForSeed(unsigned long long seed) {
 
 std::string SkipReason(const Scenario& s, const TargetInfo& target, const RunnerOptions& options) {
   if ((s.Requires("control_plane") || s.HasControlSteps()) && !target.control_plane) {
-    return target.live ? "needs the control plane, which a live target does not have"
-                       : "needs the control plane, not available in this build";
-  }
-  if (s.Requires("manual_clock") && !target.manual_clock) {
-    return target.live ? "needs a manual clock, which a live target does not have"
-                       : "needs a manual clock (control plane), not available in this build";
+    return "needs the control plane: a live target has none (against a kuscia-mock started on its own, give its "
+           "control plane with --admin http://127.0.0.1:PORT)";
   }
   if (s.Requires("embedded") && target.live) return "only meaningful against the embedded fake";
   if (s.Requires("catalogue") && !target.catalogue_dir) {
@@ -68,10 +83,57 @@ std::string SkipReason(const Scenario& s, const TargetInfo& target, const Runner
   return "";
 }
 
+bool NeedsExclusiveFake(const Scenario& s) { return s.Requires("control_plane") || s.HasControlSteps(); }
+
 namespace {
 
-ScenarioResult RunOne(const Scenario& s, int index, const Target& target, Client& client, const RunnerOptions& options,
-                      const std::string& run_id) {
+ScenarioResult RunOnTarget(const Scenario& s, int index, const Target& target, Client& client,
+                           const RunnerOptions& options, const std::string& run_id);
+
+ScenarioResult RunOne(const Scenario& s, int index, const Target& main_target, Client& client,
+                      const RunnerOptions& options, const std::string& run_id, PreparedFakes& prepared) {
+  ScenarioResult result{.name = s.name, .file = s.where.file, .tags = s.tags, .description = s.description};
+  result.rerun = "kuscia-conform run " + ShellQuote(s.where.file) + options.rerun_arguments;
+  auto skip = [&](std::string reason) {
+    result.verdict = Verdict::kSkipped;
+    result.skip_reason = std::move(reason);
+    return result;
+  };
+  if (std::string reason = SkipReason(s, main_target.info(), options); !reason.empty()) return skip(reason);
+  Result<const Target*> chosen =
+      main_target.Variant({.manual_clock = s.Requires("manual_clock"), .autonomy = s.Requires("autonomy")});
+  if (!chosen.ok()) return skip(chosen.status().message());
+  const Target& target = **chosen;
+
+  auto fake_error = [&](const Status& status) {
+    result.verdict = Verdict::kError;
+    result.steps.push_back({.name = "prepare the fake", .where = s.where, .verdict = Verdict::kError,
+                            .error = status.message()});
+    return result;
+  };
+  // Every fake is reset and given the profile once before its first scenario.
+  if (Status first = prepared.PrepareOnce(target, [&] { return ResetFake(target, options, client); }); !first.ok()) {
+    return fake_error(first);
+  }
+  if (!NeedsExclusiveFake(s)) {
+    std::shared_lock<std::shared_mutex> lock(target.scenario_lock());
+    return RunOnTarget(s, index, target, client, options, run_id);
+  }
+  // A scenario that drives the control plane changes the whole fake: it runs alone, from the starting
+  // state, and leaves the starting state behind for the others.
+  std::unique_lock<std::shared_mutex> lock(target.scenario_lock());
+  if (Status before = ResetFake(target, options, client); !before.ok()) return fake_error(before);
+  result = RunOnTarget(s, index, target, client, options, run_id);
+  if (Status after = ResetFake(target, options, client); !after.ok() && result.verdict == Verdict::kPassed) {
+    result.verdict = Verdict::kError;
+    result.steps.push_back({.name = "reset the fake", .where = s.where, .verdict = Verdict::kError,
+                            .error = after.message()});
+  }
+  return result;
+}
+
+ScenarioResult RunOnTarget(const Scenario& s, int index, const Target& target, Client& client,
+                           const RunnerOptions& options, const std::string& run_id) {
   ScenarioResult result{.name = s.name, .file = s.where.file, .tags = s.tags, .description = s.description};
   result.rerun = "kuscia-conform run " + ShellQuote(s.where.file) + options.rerun_arguments;
   auto started = Clock::now();
@@ -79,12 +141,6 @@ ScenarioResult RunOne(const Scenario& s, int index, const Target& target, Client
     result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     return result;
   };
-  if (std::string reason = SkipReason(s, target.info(), options); !reason.empty()) {
-    result.verdict = Verdict::kSkipped;
-    result.skip_reason = reason;
-    return finish();
-  }
-
   StepContext ctx{.target = target, .client = client, .options = options};
   ctx.vars.Set("run_id", run_id);
   ctx.vars.Set("uid", run_id + "-" + std::to_string(index));
@@ -143,6 +199,7 @@ RunSummary RunScenarios(const std::vector<Scenario>& scenarios, const Target& ta
   std::mt19937_64 rng(options.seed);
   std::shuffle(order.begin(), order.end(), rng);
 
+  PreparedFakes prepared;
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex mu;
@@ -162,7 +219,7 @@ RunSummary RunScenarios(const std::vector<Scenario>& scenarios, const Target& ta
         result = {.name = scenarios[i].name, .file = scenarios[i].where.file, .verdict = Verdict::kError};
         result.steps.push_back({.name = "client", .verdict = Verdict::kError, .error = client.status().message()});
       } else {
-        result = RunOne(scenarios[i], static_cast<int>(i), target, **client, options, summary.run_id);
+        result = RunOne(scenarios[i], static_cast<int>(i), target, **client, options, summary.run_id, prepared);
       }
       if (options.fail_fast && (result.verdict == Verdict::kFailed || result.verdict == Verdict::kError)) stop = true;
       std::lock_guard<std::mutex> lock(mu);

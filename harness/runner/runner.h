@@ -28,6 +28,9 @@ struct RunnerOptions {
   std::string fixtures_dir{};
   // Reproduces the selection in rerun commands: "kuscia-conform run FILE" + these arguments.
   std::string rerun_arguments{};
+  // Control steps applied to every fake of the target after each reset (--fake-profile): a fake made
+  // wrong on purpose, to prove the suite notices (docs/scenarios.md "Proving the suite").
+  std::vector<scenario::Step> fake_profile{};
 };
 
 // The run id: "kc" + 8 hex digits from the seed (lower case, so it can start a Kuscia job id).

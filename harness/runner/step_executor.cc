@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "harness/client/curl_client.h"
+#include "harness/runner/control_steps.h"
 #include "harness/scenario/matchers.h"
 #include "sys/files.h"
 
@@ -138,10 +139,7 @@ StepResult RunStep(const Step& step, bool cleanup, StepContext& ctx) {
     r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     return r;
   };
-  if (step.is_control) {
-    r.error = "control action '" + step.control.kind + "' needs the control plane, not available in this build";
-    return done(Verdict::kError);
-  }
+  if (step.is_control) return RunControlStep(step, cleanup, ctx);
   Result<ClientRequest> built = BuildRequest(step, ctx);
   if (!built.ok()) {
     r.error = built.status().message();

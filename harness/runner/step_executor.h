@@ -27,6 +27,7 @@ struct StepContext {
   std::vector<std::string> created_jobs{};   // job ids a successful job.create returned
 };
 
+// A call, or a control step (control_steps.h).
 StepResult RunStep(const scenario::Step& step, bool cleanup, StepContext& ctx);
 
 // The request a step sends (exposed for tests and for the curl rendering of failures).

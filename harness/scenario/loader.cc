@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 
@@ -30,12 +31,15 @@ class Ctx {
 
   // Checks that a mapping only has known keys (a typo must not silently disable a check).
   Status OnlyKeys(const YAML::Node& node, const std::string& field, std::initializer_list<std::string_view> keys) const {
+    return OnlyKeys(node, field, std::set<std::string>(keys.begin(), keys.end()));
+  }
+  Status OnlyKeys(const YAML::Node& node, const std::string& field, const std::set<std::string>& keys) const {
     if (!node.IsMap()) return Error(node, field, "must be a mapping");
     for (const auto& kv : node) {
       std::string key = kv.first.as<std::string>();
-      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      if (!keys.count(key)) {
         std::string valid;
-        for (std::string_view k : keys) valid += (valid.empty() ? "" : ", ") + std::string(k);
+        for (const std::string& k : keys) valid += (valid.empty() ? "" : ", ") + k;
         return Error(kv.first, field.empty() ? key : field + "." + key, "unknown key; expected one of: " + valid);
       }
     }
@@ -365,10 +369,75 @@ Status ParseIdentity(const Ctx& ctx, const YAML::Node& node, const std::string& 
   return OkStatus();
 }
 
-const std::set<std::string>& ControlKinds() {
-  static const std::set<std::string> kinds = {"fault", "clear_faults", "outcome", "advance_clock",
-                                              "wait_journal", "assert_journal", "reset"};
+// Each control action and the keys it takes besides `control` and `name` (docs/scenarios.md). Fault and
+// outcome rules are checked in full by the control plane itself, which names the offending key.
+const std::map<std::string, std::set<std::string>>& ControlKinds() {
+  static const std::map<std::string, std::set<std::string>> kinds = {
+      {"fault", {"route", "path", "method", "job_id", "skip", "count", "probability", "seed", "fault", "delay",
+                 "status", "body", "code", "message", "bytes", "chunk_bytes", "interval", "events", "fields"}},
+      {"clear_faults", {}},
+      {"outcome", {"job_id", "task_duration", "await_approval", "tasks"}},
+      {"clear_outcomes", {}},
+      {"advance_clock", {"by"}},
+      {"set_clock", {"to"}},
+      {"wait_journal", {"match", "count", "timeout"}},
+      {"assert_journal", {"match", "count", "expect"}},
+      {"clear_journal", {}},
+      {"assert_handshakes", {"cause", "count", "expect"}},
+      {"reset", {}},
+      {"rotate_token", {"token", "write_file"}},
+      {"server_cert", {"identity"}},
+      {"mode", {"mode"}},
+  };
   return kinds;
+}
+
+Status ParseControl(const Ctx& ctx, const YAML::Node& node, const std::string& field, Step& step) {
+  step.is_control = true;
+  KC_ASSIGN_OR_RETURN(step.control.kind, String(ctx, node["control"], field + ".control"));
+  auto kind = ControlKinds().find(step.control.kind);
+  if (kind == ControlKinds().end()) {
+    std::string valid;
+    for (const auto& [name, keys] : ControlKinds()) valid += (valid.empty() ? "" : ", ") + name;
+    return ctx.Error(node["control"], field + ".control",
+                     "unknown control action '" + step.control.kind + "'; use one of: " + valid);
+  }
+  std::set<std::string> allowed = kind->second;
+  allowed.insert({"control", "name"});
+  KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, allowed));
+  const std::string& k = step.control.kind;
+  auto require = [&](const char* key, const char* example) -> Status {
+    if (node[key]) return OkStatus();
+    return ctx.Error(node, field + "." + key, std::string("is required for control: ") + k + " (e.g. " + example + ")");
+  };
+  if (k == "fault") KC_RETURN_IF_ERROR(require("fault", "fault: reset_before_response"));
+  if (k == "advance_clock") KC_RETURN_IF_ERROR(require("by", "by: 5s"));
+  if (k == "set_clock") KC_RETURN_IF_ERROR(require("to", "to: \"2025-04-16T10:42:55Z\""));
+  if (k == "server_cert") KC_RETURN_IF_ERROR(require("identity", "identity: server-expired"));
+  if (k == "mode") KC_RETURN_IF_ERROR(require("mode", "mode: notls"));
+  if (k == "wait_journal" && node["timeout"]) {
+    KC_RETURN_IF_ERROR(Duration(ctx, node["timeout"], field + ".timeout").status());
+  }
+  if ((k == "wait_journal" || k == "assert_journal" || k == "assert_handshakes") && node["count"]) {
+    KC_ASSIGN_OR_RETURN(std::vector<int> count, IntList(ctx, node["count"], field + ".count"));
+    if (count.size() != 1 || count[0] < 0) {
+      return ctx.Error(node["count"], field + ".count", "must be one number of requests, 0 or more");
+    }
+  }
+  if (node["match"] && !node["match"].IsMap()) {
+    return ctx.Error(node["match"], field + ".match",
+                     "must be a journal filter such as {path: /api/v1/job/create, job_id: \"${uid}-a\"}");
+  }
+  if (node["expect"]) {
+    // What the entries must look like: matchers over {"entries": [...]} (oldest first).
+    KC_ASSIGN_OR_RETURN(step.expect.body, Matchers(ctx, node["expect"], field + ".expect"));
+  }
+  step.control.args = ToJson(node);
+  step.control.args.erase("control");
+  step.control.args.erase("name");
+  step.control.args.erase("expect");
+  if (step.name.empty()) step.name = "control " + step.control.kind;
+  return OkStatus();
 }
 
 Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string& field) {
@@ -379,18 +448,7 @@ Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string
     KC_ASSIGN_OR_RETURN(step.name, String(ctx, node["name"], field + ".name"));
   }
   if (node["control"]) {
-    step.is_control = true;
-    KC_ASSIGN_OR_RETURN(step.control.kind, String(ctx, node["control"], field + ".control"));
-    if (!ControlKinds().count(step.control.kind)) {
-      std::string valid;
-      for (const std::string& k : ControlKinds()) valid += (valid.empty() ? "" : ", ") + k;
-      return ctx.Error(node["control"], field + ".control", "unknown control action '" + step.control.kind +
-                                                                "'; use one of: " + valid);
-    }
-    step.control.args = ToJson(node);
-    step.control.args.erase("control");
-    step.control.args.erase("name");
-    if (step.name.empty()) step.name = "control " + step.control.kind;
+    KC_RETURN_IF_ERROR(ParseControl(ctx, node, field, step));
     return step;
   }
   KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"name", "call", "method", "path", "headers", "content_type", "body",

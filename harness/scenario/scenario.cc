@@ -25,8 +25,11 @@ std::string_view MatcherOpName(Matcher::Op op) {
 
 const std::vector<std::pair<std::string, std::string>>& KnownRequirements() {
   static const std::vector<std::pair<std::string, std::string>> known = {
-      {"control_plane", "the fake's control plane (faults, outcome rules, journal); embedded target only"},
-      {"manual_clock", "a manual clock the scenario advances; embedded target only"},
+      {"control_plane", "the fake's control plane (faults, outcome rules, journal): the embedded target, or a "
+                        "kuscia-mock given with --admin"},
+      {"manual_clock", "a fake whose clock moves only when the scenario advances it (embedded: a second fake "
+                       "started for these scenarios; --admin: a kuscia-mock started with --clock manual)"},
+      {"autonomy", "a fake in autonomy (P2P) mode as domain alice, where jobs await approval (embedded only)"},
       {"catalogue", "the certs catalogue of broken identities (embedded: generated; live: DIR/catalogue/)"},
       {"embedded", "only meaningful against the embedded fake (e.g. mock.* outcome fields)"},
       {"client:builtin", "only with the builtin client"},

@@ -98,6 +98,18 @@ TEST_F(FaultsE2eTest, ApiStatusRewritesTheEnvelope) {
   EXPECT_EQ(AdminJson("GET", "/admin/journal?code=11100")["entries"].size(), 1u);
 }
 
+TEST_F(FaultsE2eTest, DropFieldsRemovesMembersAndArrayElementsAndIgnoresMissingOnes) {
+  StartServer();
+  AddFault(R"({"route":"health","fault":"drop_fields","fields":["/data/ready","/status/details","/no/such/field"]})");
+  CurlResult r = Api("/healthZ");
+  EXPECT_EQ(r.http_status, 200);
+  Json body = Json::parse(r.body);
+  EXPECT_EQ(body["status"]["code"], 0);
+  EXPECT_FALSE(body["status"].contains("details")) << r.body;
+  EXPECT_FALSE(body["data"].contains("ready")) << r.body;
+  EXPECT_EQ(AdminJson("GET", "/admin/journal?fault=drop_fields")["entries"].size(), 1u);
+}
+
 TEST_F(FaultsE2eTest, MalformedJsonIsACompleteResponseThatDoesNotParse) {
   StartServer();
   AddFault(R"({"route":"health","fault":"malformed_json"})");

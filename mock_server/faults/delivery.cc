@@ -79,6 +79,25 @@ std::optional<int> RewriteApiStatus(const FaultParams& params, HttpResponse& res
   return params.api_code ? params.api_code : api_code;
 }
 
+// Removes each pointer's member (an array element by index); pointers that do not resolve are left alone,
+// since the same rule may hit answers of different shapes.
+void DropFields(const FaultParams& params, HttpResponse& response) {
+  nlohmann::ordered_json body = nlohmann::ordered_json::parse(BodyOf(response), nullptr, false);
+  if (body.is_discarded()) return;
+  for (const std::string& field : params.drop_fields) {
+    nlohmann::ordered_json::json_pointer pointer(field);
+    if (!body.contains(pointer)) continue;
+    nlohmann::ordered_json& parent = body[pointer.parent_pointer()];
+    if (parent.is_object()) {
+      parent.erase(pointer.back());
+    } else if (parent.is_array()) {
+      parent.erase(static_cast<size_t>(std::stoul(pointer.back())));
+    }
+  }
+  response.body = body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  response.shared_body.reset();
+}
+
 }  // namespace
 
 void Deliver(const FiredFault& fault, HttpResponse response, std::optional<int> api_code, int http_minor,
@@ -109,6 +128,11 @@ void Deliver(const FiredFault& fault, HttpResponse response, std::optional<int> 
       writer->Send(std::move(response));
       return;
     }
+    case FaultKind::kDropFields:
+      DropFields(params, response);
+      commit({response.status, api_code});
+      writer->Send(std::move(response));
+      return;
     case FaultKind::kMalformedJson: {
       std::string body = BodyOf(response);
       response.body = body.empty() ? "{" : body.substr(0, body.size() / 2);

@@ -17,6 +17,8 @@ constexpr KindRow kKinds[] = {
     {FaultKind::kDelay, "delay", "answer after a fixed or uniformly random pause", true, false},
     {FaultKind::kHttpStatus, "http_status", "answer with another HTTP status (and optionally body)", true, false},
     {FaultKind::kApiStatus, "api_status", "replace status.code / status.message in the JSON body", true, false},
+    {FaultKind::kDropFields, "drop_fields", "remove the members at `fields` (JSON Pointers) from the JSON body", true,
+     false},
     {FaultKind::kMalformedJson, "malformed_json", "send half the body as a complete response: broken JSON", true,
      false},
     {FaultKind::kTruncatedBody, "truncated_body", "announce the whole body, send `bytes` of it, then FIN", true,

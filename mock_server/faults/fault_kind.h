@@ -16,6 +16,7 @@ enum class FaultKind {
   kDelay,                 // the answer comes after a fixed or uniformly random pause (other connections unaffected)
   kHttpStatus,            // the answer carries another HTTP status (and optionally another body)
   kApiStatus,             // the JSON body's status.code and/or status.message are replaced
+  kDropFields,            // the JSON body loses the members at `fields` (JSON Pointers): a server that omits data
   kMalformedJson,         // the body is cut in half, with a matching Content-Length: complete HTTP, broken JSON
   kTruncatedBody,         // Content-Length announces the whole body, only its first `bytes` arrive, then FIN
   kCloseAfterHeaders,     // the response head arrives (announcing a body), then FIN

@@ -22,6 +22,7 @@ std::vector<std::string_view> ParamKeys(FaultKind kind) {
     case FaultKind::kDelay: return {"delay"};
     case FaultKind::kHttpStatus: return {"status", "body"};
     case FaultKind::kApiStatus: return {"code", "message"};
+    case FaultKind::kDropFields: return {"fields"};
     case FaultKind::kTruncatedBody:
     case FaultKind::kResetMidResponse: return {"bytes"};
     case FaultKind::kSlowBody: return {"chunk_bytes", "interval"};
@@ -120,6 +121,26 @@ Status ParseParams(const Json& object, FaultRule& rule) {
       }
       if (object.contains("message")) {
         KC_ASSIGN_OR_RETURN(p.api_message, String(object, "message"));
+      }
+      return OkStatus();
+    }
+    case FaultKind::kDropFields: {
+      const Json* fields = object.contains("fields") ? &object["fields"] : nullptr;
+      if (!fields || !fields->is_array() || fields->empty()) {
+        return InvalidArgument("fault 'drop_fields' needs \"fields\": a list of JSON Pointers to remove, e.g. "
+                               "[\"/data/status/end_time\"]");
+      }
+      for (const Json& field : *fields) {
+        if (!field.is_string() || field.get<std::string>().empty() || field.get<std::string>()[0] != '/') {
+          return InvalidArgument("fault 'drop_fields' entries must be JSON Pointers starting with '/', got " +
+                                 field.dump());
+        }
+        try {
+          (void)Json::json_pointer(field.get<std::string>());
+        } catch (const Json::exception& e) {
+          return InvalidArgument("fault 'drop_fields' entry " + field.dump() + " is not a JSON Pointer: " + e.what());
+        }
+        p.drop_fields.push_back(field.get<std::string>());
       }
       return OkStatus();
     }
@@ -244,6 +265,9 @@ OrderedJson FaultRuleToJson(const FaultRule& rule) {
     case FaultKind::kApiStatus:
       if (p.api_code) out["code"] = *p.api_code;
       if (p.api_message) out["message"] = *p.api_message;
+      break;
+    case FaultKind::kDropFields:
+      out["fields"] = p.drop_fields;
       break;
     case FaultKind::kTruncatedBody:
     case FaultKind::kResetMidResponse:

@@ -39,6 +39,7 @@ struct FaultParams {
   std::optional<std::string> body{};                     // kHttpStatus: replacement body (text/plain)
   std::optional<int> api_code{};                         // kApiStatus
   std::optional<std::string> api_message{};              // kApiStatus
+  std::vector<std::string> drop_fields{};                // kDropFields: JSON Pointers, e.g. "/data/status/end_time"
   std::optional<size_t> bytes{};                         // kTruncatedBody, kResetMidResponse: default half
   size_t chunk_bytes = 16;                               // kSlowBody
   std::chrono::milliseconds interval{100};               // kSlowBody

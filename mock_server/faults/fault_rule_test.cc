@@ -71,6 +71,19 @@ TEST(ParseFaultRuleTest, MistakesNameTheKeyAndTheFix) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("is a stream")));
   EXPECT_THAT(ParseError(R"({"fault":"api_status"})"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("needs \"code\"")));
+  EXPECT_THAT(ParseError(R"({"fault":"drop_fields"})"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("needs \"fields\": a list of JSON Pointers")));
+  EXPECT_THAT(ParseError(R"({"fault":"drop_fields","fields":["data/status"]})"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("must be JSON Pointers starting with '/'")));
+  EXPECT_THAT(ParseError(R"({"fault":"drop_fields","fields":["/a~2"]})"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("is not a JSON Pointer")));
+}
+
+TEST(FaultRuleTest, DropFieldsRoundTripsItsPointers) {
+  FaultRule rule = Parse(R"({"route":"job.query","fault":"drop_fields","fields":["/data/status/end_time","/status/details"]})");
+  EXPECT_EQ(rule.kind, FaultKind::kDropFields);
+  EXPECT_EQ(rule.params.drop_fields, (std::vector<std::string>{"/data/status/end_time", "/status/details"}));
+  EXPECT_EQ(FaultRuleToJson(rule)["fields"], nlohmann::json::parse(R"(["/data/status/end_time","/status/details"])"));
 }
 
 TEST(FaultRuleSetTest, EmptySetDecidesNothing) {
