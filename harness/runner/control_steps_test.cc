@@ -212,6 +212,14 @@ steps:
     expect: {http_status: 503}
 )")}, **target, {.seed = 3});
   EXPECT_EQ(summary.scenarios[0].verdict, Verdict::kPassed) << Describe(summary.scenarios[0]);
+  // On a live target an id without the run id may still be sent when the step expects it to be refused.
+  RunSummary refused = RunScenarios({Load(R"(
+steps:
+  - call: job.create
+    body: {job_id: Bad_ID, initiator: alice, tasks: [{alias: a, app_image: x, parties: [{domain_id: alice}]}]}
+    expect: {code: 11100}
+)")}, **target, {.seed = 3});
+  EXPECT_EQ(refused.scenarios[0].verdict, Verdict::kPassed) << Describe(refused.scenarios[0]);
   RunSummary clock = RunScenarios({Load("requires: [manual_clock]\nsteps:\n  - control: advance_clock\n    by: 1s\n")},
                                   **target, {.seed = 3});
   EXPECT_EQ(clock.scenarios[0].verdict, Verdict::kSkipped);
