@@ -73,6 +73,7 @@ std::string_view WatchEventTypeName(WatchEventType type);  // "ADDED", ..., "HEA
 // status.stageStatus values (stage_status_list[].state).
 inline constexpr std::string_view kStageCreateSucceeded = "JobCreateStageSucceeded";
 inline constexpr std::string_view kStageCreateFailed = "JobCreateStageFailed";
+inline constexpr std::string_view kStageStartSucceeded = "JobStartStageSucceeded";
 inline constexpr std::string_view kStageStopSucceeded = "JobStopStageSucceeded";
 inline constexpr std::string_view kStageSuspendSucceeded = "JobSuspendStageSucceeded";
 inline constexpr std::string_view kStageRestartSucceeded = "JobRestartStageSucceeded";

@@ -7,25 +7,17 @@
 #include <set>
 
 #include "api/go_text.h"
+#include "api/states.h"
 
 namespace kuscia::mock::engine {
 namespace {
-
-constexpr char kCreateStageSucceeded[] = "JobCreateStageSucceeded";
-constexpr char kStartStageSucceeded[] = "JobStartStageSucceeded";
-constexpr char kStopStageSucceeded[] = "JobStopStageSucceeded";
-constexpr char kCancelStageSucceeded[] = "JobCancelStageSucceeded";
-constexpr char kRestartStageSucceeded[] = "JobRestartStageSucceeded";
-constexpr char kSuspendStageSucceeded[] = "JobSuspendStageSucceeded";
-constexpr char kAccepted[] = "JobAccepted";
-constexpr char kRejected[] = "JobRejected";
 
 std::string CommandReason(const std::string& trigger, JobStage stage) {
   return "Party: " + trigger + " execute the cmd: " + std::string(JobStageName(stage)) + ".";
 }
 
-void SetOwnStageStatus(JobRecord& job, const std::string& value) {
-  for (const std::string& domain : JobPartyDomains(job.spec)) job.stage_status[domain] = value;
+void SetOwnStageStatus(JobRecord& job, std::string_view value) {
+  for (const std::string& domain : JobPartyDomains(job.spec)) job.stage_status[domain] = std::string(value);
 }
 
 void SetCompletion(JobRecord& job, TimePoint now) {
@@ -97,20 +89,20 @@ bool Initialize(JobRecord& job, TimePoint now, const LifecycleEnv& env) {
       return true;
     }
   }
-  SetOwnStageStatus(job, kCreateStageSucceeded);
+  SetOwnStageStatus(job, api::kStageCreateSucceeded);
   auto is_partner = [&](const std::string& domain) { return env.is_partner && env.is_partner(domain); };
   const std::vector<std::string> parties = JobPartyDomains(job.spec);
   if (job.plan.await_approval) {
-    job.approve_status[job.spec.initiator] = kAccepted;
+    job.approve_status[job.spec.initiator] = api::kApproveAccepted;
     job.phase = JobPhase::kAwaitingApproval;
   } else if (std::any_of(parties.begin(), parties.end(), is_partner)) {
     // Inter-cluster: this cluster accepts for its own parties; the partners' clusters decide for theirs.
     for (const std::string& domain : parties) {
-      if (!is_partner(domain)) job.approve_status[domain] = kAccepted;
+      if (!is_partner(domain)) job.approve_status[domain] = api::kApproveAccepted;
     }
     job.phase = JobPhase::kAwaitingApproval;
   } else {
-    for (const std::string& domain : JobPartyDomains(job.spec)) job.approve_status[domain] = kAccepted;
+    for (const std::string& domain : JobPartyDomains(job.spec)) job.approve_status[domain] = api::kApproveAccepted;
     job.phase = JobPhase::kPending;
   }
   return true;
@@ -144,8 +136,8 @@ bool HandleStageCommand(JobRecord& job, TimePoint now) {
       job.stage_handled = true;
       bool changed = false;
       for (const std::string& domain : JobPartyDomains(job.spec)) {
-        if (job.stage_status[domain] != kStartStageSucceeded) {
-          job.stage_status[domain] = kStartStageSucceeded;
+        if (job.stage_status[domain] != api::kStageStartSucceeded) {
+          job.stage_status[domain] = api::kStageStartSucceeded;
           changed = true;
         }
       }
@@ -156,7 +148,7 @@ bool HandleStageCommand(JobRecord& job, TimePoint now) {
       // A Failed job always has its completion time here, and Kuscia leaves such a job alone.
       if (job.phase == JobPhase::kFailed) return false;
       StopTasks(job, now);
-      SetOwnStageStatus(job, kStopStageSucceeded);
+      SetOwnStageStatus(job, api::kStageStopSucceeded);
       job.phase = JobPhase::kFailed;
       job.reason = CommandReason(trigger, JobStage::kStop);
       job.message = job.reason;
@@ -165,7 +157,7 @@ bool HandleStageCommand(JobRecord& job, TimePoint now) {
     case JobStage::kCancel:
       job.stage_handled = true;
       StopTasks(job, now);
-      SetOwnStageStatus(job, kCancelStageSucceeded);
+      SetOwnStageStatus(job, api::kStageCancelSucceeded);
       job.phase = JobPhase::kCancelled;
       job.reason = CommandReason(trigger, JobStage::kCancel);
       job.message = job.reason;
@@ -175,7 +167,7 @@ bool HandleStageCommand(JobRecord& job, TimePoint now) {
       job.stage_handled = true;
       if (job.phase != JobPhase::kRunning) return false;
       StopTasks(job, now);
-      SetOwnStageStatus(job, kSuspendStageSucceeded);
+      SetOwnStageStatus(job, api::kStageSuspendSucceeded);
       job.phase = JobPhase::kSuspended;
       job.reason = CommandReason(trigger, JobStage::kSuspend);
       job.message.clear();
@@ -197,7 +189,7 @@ bool HandleStageCommand(JobRecord& job, TimePoint now) {
             task.runs = runs;
           }
         }
-        SetOwnStageStatus(job, kRestartStageSucceeded);
+        SetOwnStageStatus(job, api::kStageRestartSucceeded);
         return true;  // still unhandled: the Running reconcile relabels the stage to Start
       }
       if (job.phase == JobPhase::kRunning) {
@@ -223,7 +215,7 @@ bool HandleApproval(JobRecord& job, TimePoint now) {
   std::sort(others.begin(), others.end());
   for (const std::string& domain : others) {
     auto it = job.approve_status.find(domain);
-    if (it != job.approve_status.end() && it->second == kRejected) {
+    if (it != job.approve_status.end() && it->second == api::kApproveRejected) {
       job.phase = JobPhase::kApprovalReject;
       job.reason = "Party: " + domain + " approval reject.";
       SetCompletion(job, now);
@@ -232,7 +224,7 @@ bool HandleApproval(JobRecord& job, TimePoint now) {
   }
   for (const std::string& domain : others) {
     auto it = job.approve_status.find(domain);
-    if (it == job.approve_status.end() || it->second != kAccepted) return false;
+    if (it == job.approve_status.end() || it->second != api::kApproveAccepted) return false;
   }
   job.phase = JobPhase::kPending;
   return true;
@@ -494,8 +486,8 @@ Result<JobRecord> ReplayToPhase(JobSpec spec, OutcomePlan plan, OutcomePlan keep
     }
     if (target == JobPhase::kApprovalReject && job.phase == JobPhase::kAwaitingApproval) {
       for (const std::string& domain : JobPartyDomains(job.spec)) {
-        if (domain != job.spec.initiator && job.approve_status[domain] != kRejected) {
-          job.approve_status[domain] = kRejected;
+        if (domain != job.spec.initiator && job.approve_status[domain] != api::kApproveRejected) {
+          job.approve_status[domain] = api::kApproveRejected;
           new_command = true;
         }
       }

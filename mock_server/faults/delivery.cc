@@ -112,11 +112,8 @@ void Deliver(const FiredFault& fault, HttpResponse response, std::optional<int> 
       if (params.body) {
         response.body = *params.body;
         response.shared_body.reset();
-        std::erase_if(response.headers, [](const auto& h) {
-          std::string lower = h.first;
-          for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          return lower == "content-type";
-        });
+        std::erase_if(response.headers,
+                      [](const auto& h) { return transport::EqualsIgnoreCase(h.first, "Content-Type"); });
         response.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
       }
       commit({response.status, params.body ? std::nullopt : api_code});

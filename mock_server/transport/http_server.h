@@ -57,6 +57,9 @@ struct ConnectionInfo {
   std::optional<PeerCertificate> client_certificate{};
 };
 
+// ASCII case-insensitive equality, as HTTP compares header names.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
 struct HttpRequest {
   std::string method{}, target{}, path{}, query{};  // target = path[?query]
   std::vector<std::pair<std::string, std::string>> headers{};  // as received, in order

@@ -4,7 +4,6 @@
 #include "mock_server/transport/http_server.h"
 
 namespace kuscia::mock::transport {
-namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -15,8 +14,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   }
   return true;
 }
-
-}  // namespace
 
 Result<ProtocolMode> ParseProtocolMode(std::string_view text) {
   if (EqualsIgnoreCase(text, "mtls")) return ProtocolMode::kMtls;

@@ -5,18 +5,10 @@
 #include <cstdio>
 #include <ctime>
 
+#include "mock_server/transport/http_server.h"
+
 namespace kuscia::mock::transport::internal {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 void AppendHeader(std::string& out, std::string_view name, std::string_view value) {
   out.append(name);
