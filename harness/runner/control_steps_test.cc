@@ -179,6 +179,8 @@ cleanup:
   ASSERT_THAT(variant, IsOk());
   EXPECT_NE(*variant, target_);
   EXPECT_THAT((*variant)->info().description, HasSubstr("manual clock"));
+  // Its own certificates, so a token rewritten on one fake does not reach the other's clients.
+  EXPECT_NE((*variant)->info().certs_dir, target_->info().certs_dir);
 }
 
 TEST_F(EmbeddedControl, AnUnknownFaultKindIsAStepErrorNamingTheKinds) {

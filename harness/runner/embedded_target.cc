@@ -1,7 +1,7 @@
 // The one file of the harness that links the fake: fresh certificates (and the catalogue of broken
 // identities) in a temp dir, MockServer on 127.0.0.1:0 with its control plane on a loopback admin port,
 // stopped and removed when the target dies. Scenarios that need another kind of fake (a manual clock,
-// autonomy mode) get a second MockServer on the same certificates, started the first time one asks.
+// autonomy mode) get a second MockServer on a copy of the certificates, started the first time one asks.
 #include <map>
 #include <memory>
 #include <mutex>
@@ -83,7 +83,13 @@ class EmbeddedTarget : public Target {
     auto key = std::make_pair(variant.manual_clock, variant.autonomy);
     auto it = variants_.find(key);
     if (it == variants_.end()) {
-      KC_ASSIGN_OR_RETURN(std::unique_ptr<EmbeddedFake> fake, EmbeddedFake::Start(options_, certs_dir_, variant));
+      // Its own copy of the certificates: a scenario that rewrites the token file on one fake must not
+      // change the credentials of scenarios running on another.
+      std::filesystem::path copy = dir_->path() / ("certs-" + std::to_string(variants_.size() + 1));
+      std::error_code ec;
+      std::filesystem::copy(certs_dir_, copy, std::filesystem::copy_options::recursive, ec);
+      if (ec) return Internal("copying " + certs_dir_.string() + " for the " + VariantName(variant) + " fake: " + ec.message());
+      KC_ASSIGN_OR_RETURN(std::unique_ptr<EmbeddedFake> fake, EmbeddedFake::Start(options_, copy, variant));
       fake->SetClientPair(options_.client_cert, options_.client_key);
       it = variants_.emplace(key, std::move(fake)).first;
     }

@@ -165,6 +165,17 @@ Status CheckPointer(const Ctx& ctx, const YAML::Node& node, const std::string& f
 
 Result<std::vector<Matcher>> Matchers(const Ctx& ctx, const YAML::Node& node, const std::string& field);
 
+// A regex with ${variables} is only complete once they are expanded, so it is checked when it runs.
+Status CheckRegex(const Ctx& ctx, const YAML::Node& node, const std::string& field, const std::string& re) {
+  if (re.find("${") != std::string::npos) return OkStatus();
+  try {
+    std::regex check(re);
+  } catch (const std::regex_error& e) {
+    return ctx.Error(node, field, "invalid regular expression: " + std::string(e.what()));
+  }
+  return OkStatus();
+}
+
 // One list entry: {path: P, <op>: value, ...}; several ops in one entry become several matchers.
 Status MatcherEntry(const Ctx& ctx, const YAML::Node& node, const std::string& field, std::vector<Matcher>& out) {
   KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"path", "equals", "not_equals", "one_of", "regex", "exists", "absent",
@@ -187,11 +198,7 @@ Status MatcherEntry(const Ctx& ctx, const YAML::Node& node, const std::string& f
   }
   if (node["regex"]) {
     KC_ASSIGN_OR_RETURN(std::string re, String(ctx, node["regex"], field + ".regex"));
-    try {
-      std::regex check(re);
-    } catch (const std::regex_error& e) {
-      return ctx.Error(node["regex"], field + ".regex", "invalid regular expression: " + std::string(e.what()));
-    }
+    KC_RETURN_IF_ERROR(CheckRegex(ctx, node["regex"], field + ".regex", re));
     add(Matcher::Op::kRegex, re);
   }
   if (node["exists"]) {
@@ -267,7 +274,7 @@ Result<std::vector<Matcher>> Matchers(const Ctx& ctx, const YAML::Node& node, co
 }
 
 Status ParseExpect(const Ctx& ctx, const YAML::Node& node, const std::string& field, Expectation& e) {
-  KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"transport", "http_status", "code", "body_text", "body", "headers"}));
+  KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"transport", "http_status", "code", "body_text", "body_regex", "body", "headers"}));
   if (node["transport"]) {
     KC_ASSIGN_OR_RETURN(std::vector<std::string> names, StringList(ctx, node["transport"], field + ".transport"));
     for (const std::string& n : names) {
@@ -289,6 +296,11 @@ Status ParseExpect(const Ctx& ctx, const YAML::Node& node, const std::string& fi
   if (node["body_text"]) {
     KC_ASSIGN_OR_RETURN(std::string text, String(ctx, node["body_text"], field + ".body_text"));
     e.body_text = text;
+  }
+  if (node["body_regex"]) {
+    KC_ASSIGN_OR_RETURN(std::string re, String(ctx, node["body_regex"], field + ".body_regex"));
+    KC_RETURN_IF_ERROR(CheckRegex(ctx, node["body_regex"], field + ".body_regex", re));
+    e.body_regex = re;
   }
   if (node["body"]) {
     KC_ASSIGN_OR_RETURN(e.body, Matchers(ctx, node["body"], field + ".body"));
@@ -318,7 +330,7 @@ Status ParseExpect(const Ctx& ctx, const YAML::Node& node, const std::string& fi
     }
   }
   // Asking about the response implies that one arrived.
-  bool about_response = !e.http_status.empty() || !e.code.empty() || e.code_absent || e.body_text ||
+  bool about_response = !e.http_status.empty() || !e.code.empty() || e.code_absent || e.body_text || e.body_regex ||
                         !e.body.empty() || !e.headers.empty();
   if (e.transport.empty() && about_response) e.transport = {TransportClass::kOk};
   if (!e.transport.empty() && about_response &&

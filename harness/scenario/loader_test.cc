@@ -131,6 +131,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "steps[0].count: must be one number of requests"},
         BadCase{"control_bad_match", std::string(kHeader) + "steps:\n  - control: wait_journal\n    match: /healthZ\n",
                 "steps[0].match: must be a journal filter"},
+        BadCase{"bad_regex", std::string(kHeader) + "steps:\n  - call: health\n    expect: {body_regex: \"(\"}\n",
+                "steps[0].expect.body_regex: invalid regular expression"},
         BadCase{"bad_requirement", std::string(kHeader) + "requires: [gpu]\nsteps: [{call: health}]\n",
                 "unknown requirement 'gpu'"},
         BadCase{"contradiction", std::string(kHeader) + "steps:\n  - call: health\n    expect: {transport: timeout, http_status: 200}\n",

@@ -6,6 +6,15 @@
 namespace kuscia::harness::scenario {
 namespace {
 
+// nullopt for a pattern that does not compile (possible once variables are expanded into it).
+std::optional<std::regex> CompileRegex(const std::string& pattern) {
+  try {
+    return std::regex(pattern);
+  } catch (const std::regex_error&) {
+    return std::nullopt;
+  }
+}
+
 using nlohmann::json;
 
 std::string Join(const std::vector<int>& v) {
@@ -142,8 +151,10 @@ void CheckOne(const Matcher& m, const json& doc, const Variables& vars, const st
         out.push_back({what, "a string matching /" + expected->get<std::string>() + "/", Preview(*value)});
         return;
       }
-      std::regex re(expected->get<std::string>());
-      if (!std::regex_match(value->get<std::string>(), re)) {
+      std::optional<std::regex> re = CompileRegex(expected->get<std::string>());
+      if (!re) {
+        out.push_back({what, "a valid regular expression", "/" + expected->get<std::string>() + "/ (after ${...})"});
+      } else if (!std::regex_match(value->get<std::string>(), *re)) {
         out.push_back({what, "/" + expected->get<std::string>() + "/", Preview(*value)});
       }
       return;
@@ -248,6 +259,12 @@ std::vector<Mismatch> CheckExpectation(const Expectation& e, const Outcome& o, c
     }
   }
   if (e.code_absent && o.api_code) out.push_back({"status.code", "none (no envelope)", std::to_string(*o.api_code)});
+  if (e.body_regex) {
+    Result<std::string> want = vars.Expand(*e.body_regex);
+    std::optional<std::regex> re = want.ok() ? CompileRegex(*want) : std::nullopt;
+    if (!re) out.push_back({"body_regex", "a valid regular expression", want.ok() ? *want : want.status().message()});
+    else if (!std::regex_match(o.body, *re)) out.push_back({"body_regex", "/" + *want + "/", Preview(json(o.body))});
+  }
   if (e.body_text) {
     Result<std::string> want = vars.Expand(*e.body_text);
     if (!want.ok()) out.push_back({"body_text", "a defined variable", want.status().message()});
@@ -268,7 +285,10 @@ std::vector<Mismatch> CheckExpectation(const Expectation& e, const Outcome& o, c
       Result<std::string> want = vars.Expand(*h.equals);
       if (!want.ok() || *want != *value) out.push_back({what, want.ok() ? *want : *h.equals, *value});
     }
-    if (h.regex && !std::regex_match(*value, std::regex(*h.regex))) out.push_back({what, "/" + *h.regex + "/", *value});
+    if (h.regex) {
+      std::optional<std::regex> re = CompileRegex(*h.regex);
+      if (!re || !std::regex_match(*value, *re)) out.push_back({what, "/" + *h.regex + "/", *value});
+    }
   }
   if (!e.body.empty()) {
     json doc = json::parse(o.body, nullptr, false);

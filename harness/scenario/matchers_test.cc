@@ -91,5 +91,23 @@ TEST(Expectation, CodeMismatchQuotesTheMessage) {
   EXPECT_EQ(m[0].actual, "0 (success)");
 }
 
+TEST(Expectation, BodyRegexMatchesTheWholeRawBodyAfterExpandingVariables) {
+  Expectation e{.transport = {TransportClass::kOk}, .body_regex = "Client sent an HTTP request to an ${what} server\\.\\n?"};
+  Outcome o{.transport = TransportClass::kOk, .http_status = 400,
+            .body = "Client sent an HTTP request to an HTTPS server.\n"};
+  EXPECT_TRUE(CheckExpectation(e, o, Variables{{"what", "HTTPS"}}).empty());
+  std::vector<Mismatch> m = CheckExpectation(e, o, Variables{{"what", "HTTP"}});
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].what, "body_regex");
+}
+
+TEST(Expectation, ARegexBrokenByAVariableIsAMismatchNotACrash) {
+  Expectation e{.transport = {TransportClass::kOk}, .body_regex = "${open}"};
+  Outcome o{.transport = TransportClass::kOk, .http_status = 200, .body = "x"};
+  std::vector<Mismatch> m = CheckExpectation(e, o, Variables{{"open", "(unclosed"}});
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].expected, "a valid regular expression");
+}
+
 }  // namespace
 }  // namespace kuscia::harness::scenario

@@ -57,6 +57,7 @@ struct Expectation {
   std::vector<int> code{};                    // status.code, any of these
   bool code_absent = false;                   // `code: none`: the body must not be a Kuscia envelope
   std::optional<std::string> body_text{};     // the raw body, exactly
+  std::optional<std::string> body_regex{};    // the raw body matches this (ECMAScript, whole body)
   std::vector<Matcher> body{};
   struct Header {
     std::string name{};                       // case-insensitive
