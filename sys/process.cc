@@ -131,13 +131,23 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
     int ready = ::poll(fds, count, wait_ms);
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) break;
-    auto drain = [&](int idx, Pipe& pipe, std::string& sink) {
-      if (idx < 0 || !(fds[idx].revents & (POLLIN | POLLHUP | POLLERR))) return;
+    // Returns the bytes read this time (empty at EOF or with nothing ready).
+    auto drain = [&](int idx, Pipe& pipe, std::string& sink) -> std::string_view {
+      if (idx < 0 || !(fds[idx].revents & (POLLIN | POLLHUP | POLLERR))) return {};
       ssize_t n = ::read(pipe.read_end, buffer, sizeof buffer);
-      if (n > 0) sink.append(buffer, static_cast<size_t>(n));
-      else if (n == 0 || errno != EINTR) pipe.CloseRead();
+      if (n > 0) {
+        sink.append(buffer, static_cast<size_t>(n));
+        return std::string_view(buffer, static_cast<size_t>(n));
+      }
+      if (n == 0 || errno != EINTR) pipe.CloseRead();
+      return {};
     };
-    drain(out_idx, out, result.stdout_text);
+    std::string_view piece = drain(out_idx, out, result.stdout_text);
+    if (!piece.empty() && options.on_stdout && !options.on_stdout(piece)) {
+      result.stopped = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
     drain(err_idx, err, result.stderr_text);
     if (in_idx >= 0 && (fds[in_idx].revents & (POLLOUT | POLLERR | POLLHUP))) {
       ssize_t n = ::write(in.write_end, to_write.data() + stdin_offset, to_write.size() - stdin_offset);

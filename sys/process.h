@@ -8,9 +8,11 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/status.h"
@@ -22,12 +24,17 @@ struct ProcessOptions {
   std::optional<std::string> stdin_data{};           // fed to the child's standard input, then closed
   std::map<std::string, std::string> extra_env{};    // added to (or replacing in) the inherited environment
   std::optional<std::string> working_directory{};
+  // Called with each piece of the child's stdout as it arrives (it is still collected in stdout_text), for
+  // callers that act on output before the child ends (reading a stream). Returning false ends the run:
+  // the child is killed (SIGKILL) and ProcessResult::stopped is set.
+  std::function<bool(std::string_view)> on_stdout{};
 };
 
 struct ProcessResult {
   int exit_code = -1;        // the child's exit status; -1 when it was killed by a signal
   int signal = 0;            // the signal that ended it, or 0
   bool timed_out = false;    // true when the timeout killed it
+  bool stopped = false;      // true when on_stdout asked to stop and the child was killed for it
   std::string stdout_text;
   std::string stderr_text;
   std::chrono::milliseconds elapsed{0};

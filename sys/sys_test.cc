@@ -75,6 +75,37 @@ TEST(ProcessTest, TimeoutKillsTheChild) {
   EXPECT_EQ(r->signal, SIGKILL);
 }
 
+// A reader that has seen enough stops a child that would write forever; what it saw is in stdout_text.
+TEST(ProcessTest, OnStdoutCanStopTheChild) {
+  ProcessOptions options;
+  std::string seen;
+  options.on_stdout = [&](std::string_view piece) {
+    seen.append(piece);
+    return seen.size() < 10;
+  };
+  Result<ProcessResult> r = RunProcess({"yes", "kc"}, options);
+  ASSERT_THAT(r.status(), IsOk());
+  EXPECT_TRUE(r->stopped);
+  EXPECT_FALSE(r->timed_out);
+  EXPECT_EQ(r->signal, SIGKILL);
+  EXPECT_EQ(r->stdout_text, seen);
+  EXPECT_EQ(r->stdout_text.substr(0, 6), "kc\nkc\n");
+}
+
+TEST(ProcessTest, OnStdoutSeesEveryByteOfAChildThatEnds) {
+  ProcessOptions options;
+  std::string seen;
+  options.on_stdout = [&](std::string_view piece) {
+    seen.append(piece);
+    return true;
+  };
+  Result<ProcessResult> r = RunProcess({"sh", "-c", "echo one; echo two"}, options);
+  ASSERT_THAT(r.status(), IsOk());
+  EXPECT_FALSE(r->stopped);
+  EXPECT_EQ(r->exit_code, 0);
+  EXPECT_EQ(seen, "one\ntwo\n");
+}
+
 TEST(ProcessTest, MissingProgramIsNotFound) {
   EXPECT_THAT(RunProcess({"kc-no-such-program"}).status(),
               StatusIs(StatusCode::kNotFound, HasSubstr("kc-no-such-program")));

@@ -8,6 +8,7 @@
 #include "harness/client/builtin_client.h"
 #include "harness/client/curl_client.h"
 #include "harness/client/exec_client.h"
+#include "harness/client/json_object_splitter.h"
 #include "sys/files.h"
 
 namespace kuscia::harness {
@@ -63,6 +64,45 @@ Result<std::unique_ptr<Client>> MakeClient(const std::string& spec) {
 void IgnoreSigpipe() {
   static std::once_flag once;
   std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
+}
+
+Status ValidateStreamRead(const StreamRead& read) {
+  if (read.max_events < 0) {
+    return InvalidArgument("stream max_events must be 0 (no limit) or more, got " + std::to_string(read.max_events));
+  }
+  if (read.max_time.count() <= 0) {
+    return InvalidArgument("stream max_time must be positive (it bounds the read), got " +
+                           std::to_string(read.max_time.count()) + " ms");
+  }
+  return Status();
+}
+
+void FinishStreamOutcome(const StreamRead& read, StreamEnd end, Outcome& outcome) {
+  StreamOutcome stream;
+  stream.end = end;
+  JsonObjectSplitter splitter;
+  size_t limit = static_cast<size_t>(read.max_events);
+  size_t used = splitter.Feed(outcome.body, limit);
+  if (limit != 0 && splitter.count() >= limit) {
+    outcome.body.resize(used);
+    stream.end = StreamEnd::kMaxEvents;
+    // The client may have seen the stream fail in the same read that completed the last event it wanted
+    // (curl exits 18 before it can be stopped); a client that stops on time never sees that, so none does.
+    if (outcome.transport != TransportClass::kOk && outcome.http_status != 0) {
+      outcome.detail = "stopped after " + std::to_string(limit) + " events (" +
+                       std::string(TransportClassName(outcome.transport)) + " after them ignored: " + outcome.detail + ")";
+      outcome.transport = TransportClass::kOk;
+    }
+  }
+  if (outcome.transport != TransportClass::kOk) stream.end = StreamEnd::kError;
+  stream.events = splitter.TakeObjects();
+  stream.parse_error = splitter.error();
+  if (stream.parse_error.empty() && stream.end == StreamEnd::kServerClosed && splitter.mid_object()) {
+    stream.parse_error = "the stream ended inside the object after byte " +
+                         std::to_string(splitter.end_of_last_object());
+  }
+  outcome.api_code = ExtractApiCode(outcome.body);
+  outcome.stream = std::move(stream);
 }
 
 Result<BaseUrl> ParseBaseUrl(const std::string& url) {

@@ -42,6 +42,24 @@ struct ClientIdentity {
   Result<std::optional<std::string>> TokenValue() const;
 };
 
+// Reading a streaming response (WatchJob's chunked stream of concatenated JSON objects, reference §5.1.10)
+// for a bounded time or number of events, instead of waiting for the body to end. The read ends at the first
+// of: the server ends the body (StreamEnd::kServerClosed), `max_events` complete top-level objects arrived
+// (kMaxEvents), `max_time` passed since the call began (kMaxTime). The last two are normal ends: transport
+// `ok`, the status and headers of the response head. Every object counts, heartbeats included.
+//
+// The body reported is every byte received, except that a max_events end cuts it right after the
+// max_events-th object: whatever arrived in the same read after it depends on each client's buffering, so
+// no client reports it. A stream cut without its final chunk gets the class a truncated unary body gets
+// (connection_reset) and StreamEnd::kError, keeping the events that arrived before the cut.
+//
+// `max_time` bounds the whole call, connecting included (curl's --max-time), in place of
+// ClientRequest::timeout: with no response head by then the outcome is `timeout`.
+struct StreamRead {
+  int max_events = 0;                         // 0: no limit
+  std::chrono::milliseconds max_time{10000};  // must be positive
+};
+
 struct ClientRequest {
   std::string base_url{};                                    // "https://127.0.0.1:8082"
   std::string method = "POST";
@@ -50,6 +68,7 @@ struct ClientRequest {
   std::optional<std::string> body{};                         // nullopt: no body at all
   ClientIdentity identity{};
   std::chrono::milliseconds timeout{10000};
+  std::optional<StreamRead> stream{};                        // nullopt: an ordinary call, the whole body
 };
 
 class Client {
@@ -68,6 +87,16 @@ Result<std::unique_ptr<Client>> MakeClient(const std::string& spec);
 // A peer that closes first (a TLS rejection) makes the next write raise SIGPIPE, which would kill the whole
 // run; clients that write to sockets call this once so the write fails with EPIPE instead.
 void IgnoreSigpipe();
+
+// InvalidArgument unless max_events >= 0 and max_time > 0.
+Status ValidateStreamRead(const StreamRead& read);
+
+// The common end of every client's stream read, so the rules above are applied in one place: splits
+// outcome.body into outcome.stream->events; when max_events objects are there, keeps exactly that many, cuts
+// the body after the last and makes the end kMaxEvents with transport ok (a cut after them was not
+// observed); any transport failure otherwise makes the end kError. Sets api_code from the (cut) body.
+// `end` is how the client saw the read end.
+void FinishStreamOutcome(const StreamRead& read, StreamEnd end, Outcome& outcome);
 
 // Splits "https://host:port" into its parts; InvalidArgument for anything else.
 struct BaseUrl {

@@ -24,7 +24,7 @@ Result<nlohmann::json> ExecRequestJson(const ClientRequest& request) {
   KC_ASSIGN_OR_RETURN(std::optional<std::string> token, request.identity.TokenValue());
   nlohmann::json headers = nlohmann::json::object();
   for (const auto& [name, value] : request.headers) headers[name] = value;
-  return nlohmann::json{
+  nlohmann::json doc = nlohmann::json{
       {"version", 1},
       {"url", request.base_url + request.path},
       {"base_url", request.base_url},
@@ -39,6 +39,11 @@ Result<nlohmann::json> ExecRequestJson(const ClientRequest& request) {
       {"verify_server", request.identity.verify_server},
       {"timeout_ms", request.timeout.count()},
   };
+  // Only a stream read carries the key, so the document of an ordinary call is unchanged.
+  if (request.stream) {
+    doc["stream"] = {{"max_events", request.stream->max_events}, {"max_time_ms", request.stream->max_time.count()}};
+  }
+  return doc;
 }
 
 Result<Outcome> ParseExecOutcome(const std::string& stdout_text) {
@@ -74,27 +79,37 @@ Result<Outcome> ParseExecOutcome(const std::string& stdout_text) {
     }
   }
   if (auto d = doc.find("detail"); d != doc.end() && d->is_string()) outcome.detail = d->get<std::string>();
+  if (auto e = doc.find("stream_end"); e != doc.end() && !e->is_null()) {
+    if (!e->is_string()) return InvalidArgument("adapter outcome: \"stream_end\" must be a string");
+    KC_ASSIGN_OR_RETURN(StreamEnd end, ParseStreamEnd(e->get<std::string>()));
+    outcome.stream = StreamOutcome{.end = end};
+  }
   outcome.api_code = ExtractApiCode(outcome.body);
   return outcome;
 }
 
 Result<Outcome> ExecClient::Send(const ClientRequest& request) {
+  if (request.stream) KC_RETURN_IF_ERROR(ValidateStreamRead(*request.stream));
   Result<nlohmann::json> input = ExecRequestJson(request);
   if (!input.ok()) {
     Outcome outcome;
     outcome.transport = TransportClass::kClientConfigError;
     outcome.detail = input.status().message();
+    if (request.stream) FinishStreamOutcome(*request.stream, StreamEnd::kError, outcome);
     return outcome;
   }
   sys::ProcessOptions options;
-  options.timeout = request.timeout + std::chrono::seconds(5);
+  // A stream read is bounded by its max_time instead of the step's timeout (docs/clients.md).
+  options.timeout = (request.stream ? request.stream->max_time : request.timeout) + std::chrono::seconds(5);
   options.stdin_data = input->dump();
   KC_ASSIGN_OR_RETURN(sys::ProcessResult run, sys::RunProcess(argv_, options));
   if (run.timed_out) {
     Outcome outcome;
     outcome.transport = TransportClass::kTimeout;
     outcome.elapsed = run.elapsed;
-    outcome.detail = "the adapter did not finish within the step timeout + 5 s and was killed";
+    outcome.detail = request.stream ? "the adapter did not finish within the stream's max_time + 5 s and was killed"
+                                    : "the adapter did not finish within the step timeout + 5 s and was killed";
+    if (request.stream) FinishStreamOutcome(*request.stream, StreamEnd::kError, outcome);
     return outcome;
   }
   if (run.exit_code != 0) {
@@ -105,6 +120,18 @@ Result<Outcome> ExecClient::Send(const ClientRequest& request) {
   Result<Outcome> outcome = ParseExecOutcome(run.stdout_text);
   if (!outcome.ok()) return outcome.status().WithContext(name());
   outcome->elapsed = run.elapsed;
+  if (request.stream) {
+    // An adapter that leaves stream_end out gets the end its transport implies; a transport failure
+    // always makes it "error" (FinishStreamOutcome).
+    StreamEnd end = outcome->stream ? outcome->stream->end : StreamEnd::kServerClosed;
+    if (end == StreamEnd::kError && outcome->transport == TransportClass::kOk) {
+      return InvalidArgument(name() + ": adapter outcome: \"stream_end\": \"error\" needs a transport class "
+                             "other than \"ok\" (docs/clients.md)");
+    }
+    FinishStreamOutcome(*request.stream, end, *outcome);
+  } else {
+    outcome->stream.reset();  // an adapter's stream_end means nothing for an ordinary call
+  }
   return outcome;
 }
 

@@ -26,6 +26,18 @@ constexpr NamedClass kNames[] = {
     {TransportClass::kTimeout, "timeout"},
 };
 
+struct NamedEnd {
+  StreamEnd end;
+  std::string_view name;
+};
+
+constexpr NamedEnd kEndNames[] = {
+    {StreamEnd::kServerClosed, "server_closed"},
+    {StreamEnd::kMaxEvents, "max_events"},
+    {StreamEnd::kMaxTime, "max_time"},
+    {StreamEnd::kError, "error"},
+};
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -58,6 +70,23 @@ const std::vector<TransportClass>& AllTransportClasses() {
     return v;
   }();
   return all;
+}
+
+std::string_view StreamEndName(StreamEnd end) {
+  for (const NamedEnd& n : kEndNames) {
+    if (n.end == end) return n.name;
+  }
+  return "unknown";
+}
+
+Result<StreamEnd> ParseStreamEnd(std::string_view name) {
+  std::string valid;
+  for (const NamedEnd& n : kEndNames) {
+    if (n.name == name) return n.end;
+    if (!valid.empty()) valid += ", ";
+    valid += n.name;
+  }
+  return InvalidArgument("unknown stream end '" + std::string(name) + "'; use one of: " + valid);
 }
 
 std::optional<std::string> Outcome::Header(std::string_view name) const {

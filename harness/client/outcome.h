@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "api/status.h"
 
 namespace kuscia::harness {
@@ -37,6 +39,28 @@ std::string_view TransportClassName(TransportClass transport);
 Result<TransportClass> ParseTransportClass(std::string_view name);
 const std::vector<TransportClass>& AllTransportClasses();
 
+// How a stream read (ClientRequest::stream) ended.
+enum class StreamEnd {
+  kServerClosed,  // the server ended the body properly (the final chunk)
+  kMaxEvents,     // max_events objects arrived; the client stopped reading (what came after is not observed)
+  kMaxTime,       // max_time passed after the response head arrived; the client stopped reading
+  kError,         // the stream never started or was cut: `transport` says how
+};
+std::string_view StreamEndName(StreamEnd end);  // "server_closed", "max_events", "max_time", "error"
+// Accepts the names above; InvalidArgument listing them otherwise.
+Result<StreamEnd> ParseStreamEnd(std::string_view name);
+
+// What a stream read saw, besides the raw body.
+struct StreamOutcome {
+  StreamEnd end = StreamEnd::kServerClosed;
+  // The complete top-level JSON objects of the body in arrival order, heartbeats ({"type":4}) included;
+  // an unfinished object at the end is not an event.
+  std::vector<nlohmann::json> events{};
+  // Set when the body stopped being a sequence of JSON objects (a text error page, say), or a stream the
+  // server closed ended inside an object; `events` then holds the objects before that point.
+  std::string parse_error{};
+};
+
 struct Outcome {
   TransportClass transport = TransportClass::kOk;
   int http_status = 0;                 // 0 when no response arrived
@@ -45,6 +69,9 @@ struct Outcome {
   std::vector<std::pair<std::string, std::string>> headers{};  // names lower-cased, in arrival order
   std::chrono::milliseconds elapsed{0};
   std::string detail{};                // the client's own words (curl stderr, httplib error), for reports
+  // Set exactly when the request asked for a stream read. In stream mode `http_status` and `headers` are
+  // those of the response head whenever one arrived, even if the stream was cut afterwards.
+  std::optional<StreamOutcome> stream{};
 
   // First header with this (case-insensitive) name.
   std::optional<std::string> Header(std::string_view name) const;

@@ -58,6 +58,8 @@ int ProbeHandshakeAlert(const BaseUrl& url, const ClientIdentity& identity, std:
 
 void RefineCutWithProbe(const ClientRequest& request, Outcome& outcome) {
   if (outcome.transport != TransportClass::kConnectionReset) return;
+  // A response head arrived (a stream cut later): the handshake was accepted, there is nothing to probe.
+  if (outcome.http_status != 0) return;
   Result<BaseUrl> url = ParseBaseUrl(request.base_url);
   if (!url.ok() || url->scheme != "https") return;
   auto wait = std::min<std::chrono::milliseconds>(request.timeout, std::chrono::milliseconds(2000));

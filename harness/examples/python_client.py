@@ -3,6 +3,8 @@
 
 Reads one JSON request on stdin, makes the call with the standard library only (http.client + ssl),
 prints one JSON outcome on stdout and exits 0. Every network or TLS failure is an outcome, not a crash.
+A request with "stream" reads the body piece by piece (WatchJob's concatenated JSON objects) until the
+server ends it, max_events objects arrived, or max_time_ms passed, and says which in "stream_end".
 
     kuscia-conform run --client 'exec:python3 harness/examples/python_client.py'
 """
@@ -11,6 +13,7 @@ import json
 import socket
 import ssl
 import sys
+import time
 import urllib.parse
 
 # ssl verify codes (X509_V_ERR_*) -> transport class, for server-certificate failures.
@@ -86,9 +89,83 @@ def cut(req, url, err):
     return outcome("connection_reset", str(err))
 
 
+class ObjectCounter:
+    """Counts complete top-level JSON objects in a stream of concatenated objects ({...}{...}), fed in
+    pieces. Only braces outside strings matter; the harness parses and judges the body itself."""
+
+    def __init__(self):
+        self.count = 0
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False
+
+    def feed(self, data, limit):
+        """True once `limit` (> 0) objects are complete."""
+        for byte in data:
+            if self.depth == 0:
+                if byte == 0x7B:  # '{' starts an object; anything else between objects is left to the harness
+                    self.depth = 1
+                continue
+            if self.in_string:
+                if self.escaped:
+                    self.escaped = False
+                elif byte == 0x5C:  # backslash
+                    self.escaped = True
+                elif byte == 0x22:  # '"'
+                    self.in_string = False
+            elif byte == 0x22:
+                self.in_string = True
+            elif byte in (0x7B, 0x5B):
+                self.depth += 1
+            elif byte in (0x7D, 0x5D):
+                self.depth -= 1
+                if self.depth == 0:
+                    self.count += 1
+                    if limit and self.count >= limit:
+                        return True
+        return False
+
+
+def read_stream(sock, resp, stream, deadline):
+    """Reads the body as it arrives. Stopping at max_events or max_time is a normal end ("ok"); a stream cut
+    without its final chunk is connection_reset, with the bytes received before the cut."""
+    status, headers = resp.status, {k.lower(): v for k, v in resp.getheaders()}
+    received = bytearray()
+    counter = ObjectCounter()
+
+    def result(transport, end, detail=""):
+        out = outcome(transport, detail, status=status, headers=headers,
+                      body=received.decode("utf-8", errors="replace"))
+        out["stream_end"] = end
+        return out
+
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return result("ok", "max_time")
+            sock.settimeout(remaining)
+            piece = resp.read1(65536)  # whatever arrived, at most one read: chunked framing is handled
+            if not piece:
+                return result("ok", "server_closed")
+            received.extend(piece)
+            if counter.feed(piece, stream["max_events"]):
+                return result("ok", "max_events")
+    except (socket.timeout, TimeoutError):
+        return result("ok", "max_time")
+    except http.client.IncompleteRead as err:
+        received.extend(err.partial)
+        return result("connection_reset", "error", "the stream ended without its final chunk: " + repr(err))
+    except (OSError, http.client.HTTPException) as err:
+        return result("connection_reset", "error", str(err))
+
+
 def call(req):
     url = urllib.parse.urlsplit(req["url"])
-    timeout = req["timeout_ms"] / 1000.0
+    stream = req.get("stream")
+    started = time.monotonic()
+    # A stream read is bounded by its max_time as a whole, connecting included (curl's --max-time).
+    timeout = (stream["max_time_ms"] if stream else req["timeout_ms"]) / 1000.0
     if url.scheme == "https":
         try:
             ctx = make_context(req)
@@ -103,7 +180,13 @@ def call(req):
     body = req["body"].encode() if req["body"] is not None else None
     try:
         conn.request(req["method"], req["path"], body=body, headers=headers)
+        # getresponse() may hand the socket over to the response and drop conn.sock; keep our own handle.
+        sock = conn.sock
+        if stream:
+            sock.settimeout(max(started + timeout - time.monotonic(), 0.001))
         resp = conn.getresponse()
+        if stream:
+            return read_stream(sock, resp, stream, started + timeout)
         data = resp.read().decode("utf-8", errors="replace")
         return outcome("ok", status=resp.status, headers={k.lower(): v for k, v in resp.getheaders()}, body=data)
     except ssl.SSLError as err:
@@ -123,7 +206,10 @@ def call(req):
 
 def main():
     req = json.load(sys.stdin)
-    json.dump(call(req), sys.stdout)
+    result = call(req)
+    if req.get("stream") and "stream_end" not in result:
+        result["stream_end"] = "error"  # the stream never started: no connection, no TLS, no response head
+    json.dump(result, sys.stdout)
     return 0
 
 
