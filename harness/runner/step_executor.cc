@@ -133,6 +133,10 @@ Result<ClientRequest> BuildRequest(const Step& step, const StepContext& ctx) {
   }
   KC_ASSIGN_OR_RETURN(request.identity, ResolveIdentity(step.identity, ctx.target));
   request.timeout = step.timeout.value_or(ctx.options.step_timeout);
+  if (step.stream) {
+    request.stream = StreamRead{.max_events = step.stream->max_events, .max_time = step.stream->max_time};
+    request.timeout = step.stream->max_time;
+  }
   return request;
 }
 
@@ -162,6 +166,36 @@ StepResult RunStep(const Step& step, bool cleanup, StepContext& ctx) {
   scenario::Expectation expect = step.expect;
   if (cleanup && expect.code == std::vector<int>{0} && expect.body.empty()) expect.code.clear();
 
+  if (step.stream) {
+    // The read runs on its own client while the `during` steps act (a job deleted while watching).
+    Result<std::unique_ptr<Client>> stream_client = MakeClient(ctx.options.client_spec);
+    if (!stream_client.ok()) {
+      r.error = stream_client.status().message();
+      return done(Verdict::kError);
+    }
+    Result<Outcome> streamed = Status(StatusCode::kInternal, "the stream read did not run");
+    std::thread reader([&] { streamed = (*stream_client)->Send(request); });
+    std::vector<scenario::Mismatch> during_failures;
+    for (const Step& inner : step.during) {
+      StepResult d = RunStep(inner, cleanup, ctx);
+      if (d.verdict == Verdict::kPassed) continue;
+      if (!d.error.empty()) during_failures.push_back({"during '" + d.name + "'", "it runs", d.error});
+      for (const auto& m : d.mismatches) {
+        during_failures.push_back({"during '" + d.name + "': " + m.what, m.expected, m.actual, m.diff});
+      }
+      break;  // later steps build on this one
+    }
+    reader.join();
+    r.attempts = 1;
+    if (!streamed.ok()) {
+      r.error = ctx.client.name() + " client: " + streamed.status().message();
+      return done(Verdict::kError);
+    }
+    r.outcome = *streamed;
+    r.mismatches = scenario::CheckExpectation(step.expect, r.outcome, ctx.vars);
+    r.mismatches.insert(r.mismatches.end(), during_failures.begin(), during_failures.end());
+    return done(r.mismatches.empty() ? Verdict::kPassed : Verdict::kFailed);
+  }
   auto poll_deadline = step.until ? std::min(ctx.deadline, Clock::now() + step.until->timeout) : ctx.deadline;
   while (true) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(poll_deadline - Clock::now());

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -273,8 +274,11 @@ Result<std::vector<Matcher>> Matchers(const Ctx& ctx, const YAML::Node& node, co
   return out;
 }
 
-Status ParseExpect(const Ctx& ctx, const YAML::Node& node, const std::string& field, Expectation& e) {
-  KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"transport", "http_status", "code", "body_text", "body_regex", "body", "headers"}));
+// `stream`: the step reads a stream, whose events (body matchers) and end survive a cut connection.
+Status ParseExpect(const Ctx& ctx, const YAML::Node& node, const std::string& field, Expectation& e,
+                   bool stream = false) {
+  KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"transport", "http_status", "code", "body_text", "body_regex", "body", "headers",
+                                                "stream_end"}));
   if (node["transport"]) {
     KC_ASSIGN_OR_RETURN(std::vector<std::string> names, StringList(ctx, node["transport"], field + ".transport"));
     for (const std::string& n : names) {
@@ -296,6 +300,14 @@ Status ParseExpect(const Ctx& ctx, const YAML::Node& node, const std::string& fi
   if (node["body_text"]) {
     KC_ASSIGN_OR_RETURN(std::string text, String(ctx, node["body_text"], field + ".body_text"));
     e.body_text = text;
+  }
+  if (node["stream_end"]) {
+    KC_ASSIGN_OR_RETURN(std::vector<std::string> names, StringList(ctx, node["stream_end"], field + ".stream_end"));
+    for (const std::string& n : names) {
+      Result<StreamEnd> end = ParseStreamEnd(n);
+      if (!end.ok()) return ctx.Error(node["stream_end"], field + ".stream_end", end.status().message());
+      e.stream_end.push_back(*end);
+    }
   }
   if (node["body_regex"]) {
     KC_ASSIGN_OR_RETURN(std::string re, String(ctx, node["body_regex"], field + ".body_regex"));
@@ -331,7 +343,7 @@ Status ParseExpect(const Ctx& ctx, const YAML::Node& node, const std::string& fi
   }
   // Asking about the response implies that one arrived.
   bool about_response = !e.http_status.empty() || !e.code.empty() || e.code_absent || e.body_text || e.body_regex ||
-                        !e.body.empty() || !e.headers.empty();
+                        (!e.body.empty() && !stream) || !e.headers.empty();
   if (e.transport.empty() && about_response) e.transport = {TransportClass::kOk};
   if (!e.transport.empty() && about_response &&
       std::find(e.transport.begin(), e.transport.end(), TransportClass::kOk) == e.transport.end()) {
@@ -452,6 +464,43 @@ Status ParseControl(const Ctx& ctx, const YAML::Node& node, const std::string& f
   return OkStatus();
 }
 
+Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string& field);
+
+// `stream: {max_events: N, max_time: 2s}` and the `during:` steps that run while it is open.
+Status ParseStream(const Ctx& ctx, const YAML::Node& node, const std::string& field, Step& step) {
+  const YAML::Node& s = node["stream"];
+  KC_RETURN_IF_ERROR(ctx.OnlyKeys(s, field + ".stream", {"max_events", "max_time"}));
+  if (!s["max_time"]) {
+    return ctx.Error(s, field + ".stream.max_time", "is required: every stream read is bounded (e.g. 3s)");
+  }
+  Step::Stream stream;
+  KC_ASSIGN_OR_RETURN(stream.max_time, Duration(ctx, s["max_time"], field + ".stream.max_time"));
+  if (stream.max_time.count() <= 0) return ctx.Error(s["max_time"], field + ".stream.max_time", "must be more than 0");
+  if (s["max_events"]) {
+    KC_ASSIGN_OR_RETURN(std::vector<int> max, IntList(ctx, s["max_events"], field + ".stream.max_events"));
+    if (max.size() != 1 || max[0] < 0) {
+      return ctx.Error(s["max_events"], field + ".stream.max_events", "must be one number, 0 (no limit) or more");
+    }
+    stream.max_events = max[0];
+  }
+  if (node["until"]) return ctx.Error(node["until"], field + ".until", "cannot be combined with stream");
+  if (node["timeout"]) {
+    return ctx.Error(node["timeout"], field + ".timeout", "a stream step is bounded by stream.max_time instead");
+  }
+  step.stream = stream;
+  if (node["during"]) {
+    const YAML::Node& during = node["during"];
+    if (!during.IsSequence()) return ctx.Error(during, field + ".during", "must be a list of steps");
+    for (size_t i = 0; i < during.size(); ++i) {
+      std::string sub = field + ".during[" + std::to_string(i) + "]";
+      KC_ASSIGN_OR_RETURN(Step inner, ParseStep(ctx, during[i], sub));
+      if (inner.stream) return ctx.Error(during[i], sub + ".stream", "a step during a stream cannot open another");
+      step.during.push_back(std::move(inner));
+    }
+  }
+  return OkStatus();
+}
+
 Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string& field) {
   Step step;
   step.where = ctx.Loc(node);
@@ -465,7 +514,7 @@ Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string
   }
   KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"name", "call", "method", "path", "headers", "content_type", "body",
                                                 "body_text", "body_file", "overrides", "identity", "timeout",
-                                                "expect", "until", "capture"}));
+                                                "expect", "until", "capture", "stream", "during"}));
   if (node["call"]) {
     KC_ASSIGN_OR_RETURN(step.route, String(ctx, node["call"], field + ".call"));
     const api::RouteInfo* route = api::FindRouteByShortName(step.route);
@@ -534,13 +583,21 @@ Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string
   if (node["timeout"]) {
     KC_ASSIGN_OR_RETURN(step.timeout, Duration(ctx, node["timeout"], field + ".timeout"));
   }
+  if (node["stream"]) KC_RETURN_IF_ERROR(ParseStream(ctx, node, field, step));
+  if (node["during"] && !step.stream) {
+    return ctx.Error(node["during"], field + ".during", "only applies to a stream step (add `stream:`)");
+  }
   if (node["expect"]) {
-    KC_RETURN_IF_ERROR(ParseExpect(ctx, node["expect"], field + ".expect", step.expect));
+    KC_RETURN_IF_ERROR(ParseExpect(ctx, node["expect"], field + ".expect", step.expect, step.stream.has_value()));
+    if (!step.stream && !step.expect.stream_end.empty()) {
+      return ctx.Error(node["expect"]["stream_end"], field + ".expect.stream_end",
+                       "only applies to a stream step (add `stream:`)");
+    }
   } else {
-    // No expectations written: the call must simply succeed.
+    // No expectations written: the call must simply succeed (a stream carries no single status.code).
     step.expect.transport = {TransportClass::kOk};
     step.expect.http_status = {200};
-    step.expect.code = {0};
+    if (!step.stream) step.expect.code = {0};
   }
   if (node["until"]) {
     const YAML::Node& u = node["until"];
@@ -588,8 +645,12 @@ Status CheckVariables(const Ctx& ctx, const Scenario& s) {
     }
     known.insert(name);
   }
-  auto check_step = [&](const Step& step, const std::string& field) -> Status {
-    std::string text = step.path + step.body.dump() + step.body_text;
+  std::function<Status(const Step&, const std::string&)> check_step = [&](const Step& step,
+                                                                         const std::string& field) -> Status {
+    for (size_t i = 0; i < step.during.size(); ++i) {
+      KC_RETURN_IF_ERROR(check_step(step.during[i], field + ".during[" + std::to_string(i) + "]"));
+    }
+    std::string text = step.path + step.body.dump() + step.body_text + step.control.args.dump();
     for (const auto& [k, v] : step.headers) text += v;
     std::vector<const std::vector<Matcher>*> lists = {&step.expect.body};
     if (step.until) lists.push_back(&step.until->matchers);

@@ -133,6 +133,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "steps[0].match: must be a journal filter"},
         BadCase{"bad_regex", std::string(kHeader) + "steps:\n  - call: health\n    expect: {body_regex: \"(\"}\n",
                 "steps[0].expect.body_regex: invalid regular expression"},
+        BadCase{"unbounded_stream", std::string(kHeader) + "steps:\n  - call: job.watch\n    body: {}\n    stream: {max_events: 2}\n",
+                "steps[0].stream.max_time: is required"},
+        BadCase{"during_without_stream", std::string(kHeader) + "steps:\n  - call: health\n    during: []\n",
+                "steps[0].during: only applies to a stream step"},
+        BadCase{"stream_end_without_stream", std::string(kHeader) + "steps:\n  - call: health\n    expect: {stream_end: max_time}\n",
+                "steps[0].expect.stream_end: only applies to a stream step"},
+        BadCase{"stream_with_until", std::string(kHeader) + "steps:\n  - call: job.watch\n    stream: {max_time: 1s}\n"
+                "    until: {match: {path: /a, exists: true}, timeout: 1s}\n",
+                "steps[0].until: cannot be combined with stream"},
+        BadCase{"bad_stream_end", std::string(kHeader) + "steps:\n  - call: job.watch\n    stream: {max_time: 1s}\n"
+                "    expect: {stream_end: finished}\n",
+                "steps[0].expect.stream_end:"},
         BadCase{"bad_requirement", std::string(kHeader) + "requires: [gpu]\nsteps: [{call: health}]\n",
                 "unknown requirement 'gpu'"},
         BadCase{"contradiction", std::string(kHeader) + "steps:\n  - call: health\n    expect: {transport: timeout, http_status: 200}\n",

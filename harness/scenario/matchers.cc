@@ -233,6 +233,29 @@ std::vector<Mismatch> CheckMatchers(const std::vector<Matcher>& matchers, const 
   return out;
 }
 
+namespace {
+
+// A stream read: how it ended, and the body matchers over the array of events (which survive a cut).
+void CheckStream(const Expectation& e, const StreamOutcome& stream, const Variables& vars, std::vector<Mismatch>& out) {
+  if (!e.stream_end.empty() && std::find(e.stream_end.begin(), e.stream_end.end(), stream.end) == e.stream_end.end()) {
+    std::string want;
+    for (StreamEnd end : e.stream_end) want += (want.empty() ? "" : " or ") + std::string(StreamEndName(end));
+    out.push_back({"stream end", want, std::string(StreamEndName(stream.end))});
+  }
+  if (e.body.empty()) return;
+  if (!stream.parse_error.empty()) {
+    out.push_back({"stream events", "concatenated JSON objects", stream.parse_error});
+    return;
+  }
+  json events = json::array();
+  for (const json& event : stream.events) events.push_back(event);
+  std::vector<Mismatch> body = CheckMatchers(e.body, events, vars);
+  for (Mismatch& m : body) m.what = "events " + m.what.substr(m.what.rfind("body", 0) == 0 ? 5 : 0);
+  out.insert(out.end(), body.begin(), body.end());
+}
+
+}  // namespace
+
 std::vector<Mismatch> CheckExpectation(const Expectation& e, const Outcome& o, const Variables& vars) {
   std::vector<Mismatch> out;
   if (!e.transport.empty() && std::find(e.transport.begin(), e.transport.end(), o.transport) == e.transport.end()) {
@@ -244,6 +267,7 @@ std::vector<Mismatch> CheckExpectation(const Expectation& e, const Outcome& o, c
     out.push_back({"transport", want, got});
     return out;  // nothing else is meaningful without the expected kind of answer
   }
+  if (o.stream) CheckStream(e, *o.stream, vars, out);
   if (o.transport != TransportClass::kOk) return out;
   if (!e.http_status.empty() &&
       std::find(e.http_status.begin(), e.http_status.end(), o.http_status) == e.http_status.end()) {
@@ -290,7 +314,7 @@ std::vector<Mismatch> CheckExpectation(const Expectation& e, const Outcome& o, c
       if (!re || !std::regex_match(*value, *re)) out.push_back({what, "/" + *h.regex + "/", *value});
     }
   }
-  if (!e.body.empty()) {
+  if (!e.body.empty() && !o.stream) {
     json doc = json::parse(o.body, nullptr, false);
     if (doc.is_discarded()) {
       out.push_back({"body", "JSON", "not JSON: " + Preview(json(o.body), 120)});

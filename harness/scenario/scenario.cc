@@ -47,13 +47,16 @@ bool Scenario::Requires(std::string_view requirement) const {
 }
 
 bool Scenario::HasControlSteps() const {
-  auto control = [](const Step& s) { return s.is_control; };
+  auto control = [](const Step& s) {
+    return s.is_control || std::any_of(s.during.begin(), s.during.end(), [](const Step& d) { return d.is_control; });
+  };
   return std::any_of(steps.begin(), steps.end(), control) || std::any_of(cleanup.begin(), cleanup.end(), control);
 }
 
 namespace {
 
 bool IsMutatingRoute(const Step& step) {
+  if (std::any_of(step.during.begin(), step.during.end(), IsMutatingRoute)) return true;
   if (step.is_control) return false;
   const api::RouteInfo* route = api::FindRoute(step.path);
   if (!route) return false;  // an unknown path creates nothing (404)

@@ -58,7 +58,8 @@ struct Expectation {
   bool code_absent = false;                   // `code: none`: the body must not be a Kuscia envelope
   std::optional<std::string> body_text{};     // the raw body, exactly
   std::optional<std::string> body_regex{};    // the raw body matches this (ECMAScript, whole body)
-  std::vector<Matcher> body{};
+  std::vector<Matcher> body{};               // for a stream step: over the array of events
+  std::vector<StreamEnd> stream_end{};        // a stream step: how the read ended, any of these
   struct Header {
     std::string name{};                       // case-insensitive
     std::optional<std::string> equals{};
@@ -113,6 +114,13 @@ struct Step {
   std::string body_file{};                  // kFile: resolved absolute path
   IdentityOverride identity{};
   std::optional<std::chrono::milliseconds> timeout{};
+  // A stream read (job.watch): read until max_events objects, the server's end, or max_time.
+  struct Stream {
+    int max_events = 0;                     // 0: no limit
+    std::chrono::milliseconds max_time{0};
+  };
+  std::optional<Stream> stream{};
+  std::vector<Step> during{};               // steps run while the stream is open (stream steps only)
   Expectation expect{};
   std::optional<Until> until{};
   std::vector<std::pair<std::string, std::string>> captures{};  // variable name, JSON pointer
