@@ -23,6 +23,7 @@ inline constexpr std::int32_t kErrRequestValidate = 11100;
 inline constexpr std::int32_t kErrForUnexpected = 11101;
 inline constexpr std::int32_t kErrAuthFailed = 11102;
 inline constexpr std::int32_t kErrLiteAPINotSupport = 11104;
+inline constexpr std::int32_t kErrMasterAPINotSupport = 11105;
 inline constexpr std::int32_t kErrCreateJob = 11201;
 inline constexpr std::int32_t kErrQueryJob = 11202;
 inline constexpr std::int32_t kErrQueryJobStatus = 11203;

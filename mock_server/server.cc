@@ -142,6 +142,7 @@ Result<std::unique_ptr<MockServer>> MockServer::Start(const MockServerOptions& o
   router_options.token = material.token;
   router_options.heartbeat = options.heartbeat;
   router_options.hostname = LocalHostName();
+  router_options.master = options.node.mode == services::NodeMode::kMaster;
   parts->router = std::make_shared<http::KusciaRouter>(router_options,
                                                        BindMethods(*parts->jobs, *parts->health, *parts->data),
                                                        parts->watch.get(), parts->log.get());

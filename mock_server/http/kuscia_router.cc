@@ -7,6 +7,7 @@
 #include <limits>
 #include <mutex>
 
+#include "api/error_codes.h"
 #include "api/envelope.h"
 #include "api/json_codec.h"
 #include "api/routes.h"
@@ -316,6 +317,17 @@ HttpResponse KusciaRouter::Route(const HttpRequest& request, std::shared_ptr<Res
 
   if (route->streaming) {
     if (route->path == "/api/v1/job/watch") return StartWatch(request, writer, streamed, watch_faults);
+    if (route->path == "/api/v1/log/task/query" && options_.master) {
+      // The log stream binds like the watch (a bind error is 400, empty), then a master's log service
+      // refuses; the refusal is one encoding/json object, so `details` is omitted.
+      if (!nlohmann::json::parse(request.body, nullptr, false).is_object()) return EmptyResponse(400);
+      api_code = api::kErrMasterAPINotSupport;
+      HttpResponse refused;
+      refused.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+      refused.headers.emplace_back("Cache-Control", "no-cache");
+      refused.body = R"({"status":{"code":11105,"message":"kuscia master api not support this interface now"}})";
+      return refused;
+    }
     api_code = 11101;
     return JsonResponse(api::FrameworkErrorBody("kuscia-mock does not implement the stream " + route->path));
   }

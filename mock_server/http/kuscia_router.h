@@ -51,6 +51,7 @@ struct RouterOptions {
   std::chrono::milliseconds heartbeat{10000};         // WatchJob sends {"type":4} after this much silence
   std::string hostname = "kuscia-mock";
   std::string version = "kuscia-mock";
+  bool master = true;  // a master refuses task log queries (11105, reference §5.8 Log)
 };
 
 // The control plane's hooks on the request path (docs/control-plane.md); each may be null.
