@@ -198,6 +198,9 @@ def call(req):
         return outcome("timeout", str(err))
     except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected) as err:
         return cut(req, url, err)
+    except http.client.IncompleteRead as err:
+        # The head arrived and the body was cut short (curl 18): a cut, not a TLS rejection, so no probe.
+        return outcome("connection_reset", "body cut after %d bytes: %r" % (len(err.partial), err))
     except OSError as err:
         return outcome("connect_refused", str(err))
     finally:

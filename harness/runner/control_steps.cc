@@ -1,5 +1,6 @@
 #include "harness/runner/control_steps.h"
 
+#include <limits>
 #include <thread>
 
 #include "harness/client/curl_client.h"
@@ -138,10 +139,24 @@ StepResult RunControlStep(const Step& step, bool cleanup, StepContext& ctx) {
 
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   if (kind == "wait_journal") timeout = WaitTimeout(*args) + std::chrono::seconds(2);
-  std::optional<int> want_count;
+  // `count: N` or `count: {min, max}`.
+  std::optional<std::pair<int, int>> want_count;
   if ((kind == "assert_journal" || kind == "assert_handshakes") && args->contains("count")) {
-    want_count = (*args)["count"].get<int>();
+    const json& count = (*args)["count"];
+    if (count.is_object()) {
+      want_count = {count.value("min", 0), count.value("max", std::numeric_limits<int>::max())};
+    } else {
+      want_count = {count.get<int>(), count.get<int>()};
+    }
   }
+  auto count_holds = [&](size_t n) {
+    return static_cast<int>(n) >= want_count->first && static_cast<int>(n) <= want_count->second;
+  };
+  auto count_text = [&] {
+    if (want_count->first == want_count->second) return std::to_string(want_count->first);
+    if (want_count->second == std::numeric_limits<int>::max()) return "at least " + std::to_string(want_count->first);
+    return std::to_string(want_count->first) + ".." + std::to_string(want_count->second);
+  };
   auto settle_until = Clock::now() + (kind == "assert_handshakes" ? kHandshakeSettle : std::chrono::milliseconds(0));
 
   json answer;
@@ -160,7 +175,7 @@ StepResult RunControlStep(const Step& step, bool cleanup, StepContext& ctx) {
     }
     answer = std::move(*reply);
     if (!want_count || !answer.contains("entries")) break;
-    if (static_cast<int>(answer["entries"].size()) == *want_count || Clock::now() >= settle_until) break;
+    if (count_holds(answer["entries"].size()) || Clock::now() >= settle_until) break;
     std::this_thread::sleep_for(kHandshakePoll);  // bounded by settle_until: the server logs asynchronously
   }
   if (kind == "rotate_token") answer.erase("token");  // a generated token is never kept or shown
@@ -170,9 +185,9 @@ StepResult RunControlStep(const Step& step, bool cleanup, StepContext& ctx) {
 
   if (answer.contains("entries")) {
     json doc = {{"entries", answer["entries"]}, {"count", answer["entries"].size()}};
-    if (want_count && static_cast<int>(answer["entries"].size()) != *want_count) {
-      r.mismatches.push_back({kind == "assert_handshakes" ? "failed handshakes" : "journal entries",
-                              std::to_string(*want_count), std::to_string(answer["entries"].size())});
+    if (want_count && !count_holds(answer["entries"].size())) {
+      r.mismatches.push_back({kind == "assert_handshakes" ? "failed handshakes" : "journal entries", count_text(),
+                              std::to_string(answer["entries"].size())});
     }
     std::vector<Mismatch> more = scenario::CheckMatchers(step.expect.body, doc, ctx.vars);
     r.mismatches.insert(r.mismatches.end(), more.begin(), more.end());

@@ -118,6 +118,10 @@ Result<ClientIdentity> ResolveIdentity(const IdentityOverride& o, const Target& 
 Result<ClientRequest> BuildRequest(const Step& step, const StepContext& ctx) {
   ClientRequest request;
   request.base_url = ctx.target.info().base_url;
+  if (!step.scheme.empty()) {
+    size_t colon = request.base_url.find("://");
+    request.base_url = step.scheme + request.base_url.substr(colon == std::string::npos ? 0 : colon);
+  }
   KC_ASSIGN_OR_RETURN(request.method, ctx.vars.Expand(step.method));
   KC_ASSIGN_OR_RETURN(request.path, ctx.vars.Expand(step.path));
   bool has_content_type = false;

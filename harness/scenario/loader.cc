@@ -442,10 +442,21 @@ Status ParseControl(const Ctx& ctx, const YAML::Node& node, const std::string& f
   if (k == "wait_journal" && node["timeout"]) {
     KC_RETURN_IF_ERROR(Duration(ctx, node["timeout"], field + ".timeout").status());
   }
-  if ((k == "wait_journal" || k == "assert_journal" || k == "assert_handshakes") && node["count"]) {
+  if ((k == "assert_journal" || k == "assert_handshakes") && node["count"] && node["count"].IsMap()) {
+    // A range, for what may legitimately vary (a client that repeats a rejected handshake to learn why).
+    const YAML::Node& range = node["count"];
+    KC_RETURN_IF_ERROR(ctx.OnlyKeys(range, field + ".count", {"min", "max"}));
+    for (const char* bound : {"min", "max"}) {
+      if (!range[bound]) continue;
+      KC_ASSIGN_OR_RETURN(std::vector<int> value, IntList(ctx, range[bound], field + ".count." + bound));
+      if (value.size() != 1 || value[0] < 0) {
+        return ctx.Error(range[bound], field + ".count." + bound, "must be one number, 0 or more");
+      }
+    }
+  } else if ((k == "wait_journal" || k == "assert_journal" || k == "assert_handshakes") && node["count"]) {
     KC_ASSIGN_OR_RETURN(std::vector<int> count, IntList(ctx, node["count"], field + ".count"));
     if (count.size() != 1 || count[0] < 0) {
-      return ctx.Error(node["count"], field + ".count", "must be one number of requests, 0 or more");
+      return ctx.Error(node["count"], field + ".count", "must be one number of requests, 0 or more (or {min, max})");
     }
   }
   if (node["match"] && !node["match"].IsMap()) {
@@ -514,7 +525,7 @@ Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string
   }
   KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"name", "call", "method", "path", "headers", "content_type", "body",
                                                 "body_text", "body_file", "overrides", "identity", "timeout",
-                                                "expect", "until", "capture", "stream", "during"}));
+                                                "expect", "until", "capture", "stream", "during", "scheme"}));
   if (node["call"]) {
     KC_ASSIGN_OR_RETURN(step.route, String(ctx, node["call"], field + ".call"));
     const api::RouteInfo* route = api::FindRouteByShortName(step.route);
@@ -535,6 +546,13 @@ Result<Step> ParseStep(const Ctx& ctx, const YAML::Node& node, const std::string
   }
   if (node["method"]) {
     KC_ASSIGN_OR_RETURN(step.method, String(ctx, node["method"], field + ".method"));
+  }
+  if (node["scheme"]) {
+    KC_ASSIGN_OR_RETURN(step.scheme, String(ctx, node["scheme"], field + ".scheme"));
+    if (step.scheme != "http" && step.scheme != "https") {
+      return ctx.Error(node["scheme"], field + ".scheme",
+                       "use http (plain HTTP to the same host and port, e.g. to a TLS port) or https");
+    }
   }
   if (step.name.empty()) step.name = step.method + " " + (step.route.empty() ? step.path : step.route);
   if (node["headers"]) {

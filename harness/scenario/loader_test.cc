@@ -145,6 +145,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad_stream_end", std::string(kHeader) + "steps:\n  - call: job.watch\n    stream: {max_time: 1s}\n"
                 "    expect: {stream_end: finished}\n",
                 "steps[0].expect.stream_end:"},
+        BadCase{"bad_scheme", std::string(kHeader) + "steps:\n  - call: health\n    scheme: ftp\n",
+                "steps[0].scheme: use http"},
+        BadCase{"bad_count_range", std::string(kHeader) + "steps:\n  - control: assert_handshakes\n    count: {least: 1}\n",
+                "steps[0].count.least: unknown key"},
         BadCase{"bad_requirement", std::string(kHeader) + "requires: [gpu]\nsteps: [{call: health}]\n",
                 "unknown requirement 'gpu'"},
         BadCase{"contradiction", std::string(kHeader) + "steps:\n  - call: health\n    expect: {transport: timeout, http_status: 200}\n",

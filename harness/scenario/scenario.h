@@ -103,6 +103,7 @@ struct Step {
 
   // An HTTP call. `route` is a short name from api/routes.h (resolved to `path`), or method + path given.
   std::string route{};
+  std::string scheme{};                     // "http"/"https" instead of the target's (plain HTTP to a TLS port)
   std::string method = "POST";
   std::string path{};
   std::vector<std::pair<std::string, std::string>> headers{};
