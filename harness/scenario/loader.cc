@@ -180,7 +180,8 @@ Status CheckRegex(const Ctx& ctx, const YAML::Node& node, const std::string& fie
 // One list entry: {path: P, <op>: value, ...}; several ops in one entry become several matchers.
 Status MatcherEntry(const Ctx& ctx, const YAML::Node& node, const std::string& field, std::vector<Matcher>& out) {
   KC_RETURN_IF_ERROR(ctx.OnlyKeys(node, field, {"path", "equals", "not_equals", "one_of", "regex", "exists", "absent",
-                                                "type", "length", "every", "any", "matches_fixture", "ignore"}));
+                                                "type", "length", "range", "every", "any", "matches_fixture",
+                                                "ignore"}));
   std::string path;
   if (node["path"]) {
     KC_ASSIGN_OR_RETURN(path, String(ctx, node["path"], field + ".path"));
@@ -228,6 +229,15 @@ Status MatcherEntry(const Ctx& ctx, const YAML::Node& node, const std::string& f
     if (!ok) return ctx.Error(node["length"], field + ".length", "must be an integer or {min: N, max: M}");
     add(Matcher::Op::kLength, length);
   }
+  if (node["range"]) {
+    json range = ToJson(node["range"]);
+    bool ok = range.is_object() && !range.empty() &&
+              std::all_of(range.items().begin(), range.items().end(), [](const auto& kv) {
+                return (kv.key() == "min" || kv.key() == "max") && kv.value().is_number();
+              });
+    if (!ok) return ctx.Error(node["range"], field + ".range", "must be {min: N}, {max: M} or {min: N, max: M}");
+    add(Matcher::Op::kRange, range);
+  }
   for (const char* key : {"every", "any"}) {
     if (!node[key]) continue;
     KC_ASSIGN_OR_RETURN(std::vector<Matcher> nested, Matchers(ctx, node[key], field + "." + key));
@@ -256,7 +266,7 @@ Status MatcherEntry(const Ctx& ctx, const YAML::Node& node, const std::string& f
   }
   if (out.size() == before) {
     return ctx.Error(node, field, "names no check; add one of equals, not_equals, one_of, regex, exists, absent, "
-                                  "type, length, every, any, matches_fixture");
+                                  "type, length, range, every, any, matches_fixture");
   }
   return OkStatus();
 }

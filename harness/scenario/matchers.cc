@@ -177,6 +177,17 @@ void CheckOne(const Matcher& m, const json& doc, const Variables& vars, const st
       if (!ok) out.push_back({what, "length " + expected->dump(), "length " + std::to_string(n)});
       return;
     }
+    case Matcher::Op::kRange: {
+      if (!value->is_number()) {
+        out.push_back({what, "a number in " + expected->dump(), TypeName(*value) + " " + Preview(*value, 60)});
+        return;
+      }
+      double n = value->get<double>();
+      bool ok = (!expected->contains("min") || n >= (*expected)["min"].get<double>()) &&
+                (!expected->contains("max") || n <= (*expected)["max"].get<double>());
+      if (!ok) out.push_back({what, "a number in " + expected->dump(), Preview(*value)});
+      return;
+    }
     case Matcher::Op::kEvery:
     case Matcher::Op::kAny: {
       if (!value->is_array()) {

@@ -58,6 +58,9 @@ INSTANTIATE_TEST_SUITE_P(
         MatchCase{"every_fails", "        - path: /data/jobs\n          every: [{path: /status/state, equals: Succeeded}]\n", false},
         MatchCase{"any", "        - path: /data/jobs\n          any: [{path: /status/state, equals: Failed}]\n", true},
         MatchCase{"any_fails", "        - path: /data/jobs\n          any: [{path: /status/state, equals: Running}]\n", false},
+        MatchCase{"range", "        - {path: /data/jobs/1/status/progress, range: {min: 0.25, max: 0.75}}\n", true},
+        MatchCase{"range_min_only", "        - {path: /data/jobs/0/status/progress, range: {min: 2}}\n", false},
+        MatchCase{"range_not_a_number", "        - {path: /status/message, range: {max: 10}}\n", false},
         MatchCase{"missing_path", "        - {path: /data/nope, equals: 1}\n", false}),
     [](const ::testing::TestParamInfo<MatchCase>& info) { return std::string(info.param.name); });
 

@@ -16,6 +16,7 @@ std::string_view MatcherOpName(Matcher::Op op) {
     case Matcher::Op::kAbsent: return "absent";
     case Matcher::Op::kType: return "type";
     case Matcher::Op::kLength: return "length";
+    case Matcher::Op::kRange: return "range";
     case Matcher::Op::kEvery: return "every";
     case Matcher::Op::kAny: return "any";
     case Matcher::Op::kFixture: return "matches_fixture";

@@ -36,6 +36,7 @@ struct Matcher {
     kAbsent,       // the path does not resolve
     kType,         // the value's JSON type is `value`: string, number, integer, boolean, array, object, null
     kLength,       // the array/string/object has `value` elements (or {min, max})
+    kRange,        // the value is a number within {min, max} (either bound may be left out; both inclusive)
     kEvery,        // the value is an array and every element satisfies `nested` (paths relative to it)
     kAny,          // the value is an array and at least one element satisfies `nested`
     kFixture,      // the value equals the JSON file `fixture` after blanking the `ignore` paths in both
