@@ -31,27 +31,37 @@ const WrongFake kWrongFakes[] = {
     {"accepts_missing_client_cert.yaml", "tls-no-client-cert", "transport", "tls_client_rejected", "ok"},
 };
 
-class FalsePassTest : public ::testing::TestWithParam<WrongFake> {};
+// The run's JSON report and console output, for one profile and selection.
+struct SuiteRun {
+  int exit_code = 0;
+  nlohmann::json report;
+  std::string console;
+};
 
-TEST_P(FalsePassTest, TheSuiteFailsAndNamesTheWrongCase) {
-  const WrongFake& wrong = GetParam();
+SuiteRun RunAgainst(const std::string& profile, const std::string& filter) {
   sys::TempDir dir("kc-false-pass");
   RunCommandOptions options;
-  options.fake_profile = std::string(KC_BUNDLED_FIXTURES_DIR) + "/wrong_fakes/" + wrong.profile;
+  options.fake_profile = std::string(KC_BUNDLED_FIXTURES_DIR) + "/wrong_fakes/" + profile;
   options.json = (dir.path() / "report.json").string();
-  options.jobs = 2;
+  options.filter = filter;
   options.seed = 7;
   options.color = "never";
   std::ostringstream out, err;
-  int exit_code = RunConformRun(options, out, err);
-  ASSERT_EQ(exit_code, 1) << "the suite passed against " << wrong.profile << ":\n" << out.str() << err.str();
+  SuiteRun run;
+  run.exit_code = RunConformRun(options, out, err);
+  run.console = out.str() + err.str();
+  Result<std::string> text = sys::ReadFile(options.json);
+  run.report = text.ok() ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+  return run;
+}
 
-  nlohmann::json report = nlohmann::json::parse(*sys::ReadFile(options.json));
+// The report names the scenario as failed, with the mismatch that shows the fault.
+void ExpectCaught(const SuiteRun& run, const WrongFake& wrong) {
   const nlohmann::json* caught = nullptr;
-  for (const nlohmann::json& s : report["scenarios"]) {
+  for (const nlohmann::json& s : run.report["scenarios"]) {
     if (s["name"] == wrong.caught_by) caught = &s;
   }
-  ASSERT_NE(caught, nullptr) << wrong.caught_by << " was not run";
+  ASSERT_NE(caught, nullptr) << wrong.caught_by << " was not run:\n" << run.console;
   EXPECT_EQ((*caught)["verdict"], "FAIL") << caught->dump(2);
   bool found = false;
   for (const nlohmann::json& step : (*caught)["steps"]) {
@@ -64,12 +74,29 @@ TEST_P(FalsePassTest, TheSuiteFailsAndNamesTheWrongCase) {
   }
   EXPECT_TRUE(found) << "no mismatch '" << wrong.check << "' (expected ~" << wrong.expected << ", actual ~"
                      << wrong.actual << ") in " << caught->dump(2);
-  // The console report says the same to a person: the scenario, its file and the rerun command.
-  EXPECT_THAT(out.str(), HasSubstr(std::string("FAIL  ") + wrong.caught_by));
-  EXPECT_THAT(out.str(), HasSubstr(std::string("--fake-profile ")));
+  // The console report says the same to a person: the scenario and the rerun command with the profile.
+  EXPECT_THAT(run.console, HasSubstr(std::string("FAIL  ") + wrong.caught_by));
+  EXPECT_THAT(run.console, HasSubstr("--fake-profile "));
 }
 
-INSTANTIATE_TEST_SUITE_P(WrongFakes, FalsePassTest, ::testing::ValuesIn(kWrongFakes),
+// The whole bundled suite against a fake with all three faults: exit 1, and each one named.
+TEST(FalsePassTest, TheWholeSuiteFailsAgainstAWrongFakeAndNamesEachWrongCase) {
+  SuiteRun run = RunAgainst("combined.yaml", "");
+  ASSERT_EQ(run.exit_code, 1) << "the suite passed against a wrong fake:\n" << run.console;
+  for (const WrongFake& wrong : kWrongFakes) ExpectCaught(run, wrong);
+}
+
+// Each fault on its own is enough to fail the scenario that guards it.
+class EachWrongFake : public ::testing::TestWithParam<WrongFake> {};
+
+TEST_P(EachWrongFake, FailsTheScenarioThatGuardsIt) {
+  const WrongFake& wrong = GetParam();
+  SuiteRun run = RunAgainst(wrong.profile, wrong.caught_by);
+  ASSERT_EQ(run.exit_code, 1) << wrong.caught_by << " passed against " << wrong.profile << ":\n" << run.console;
+  ExpectCaught(run, wrong);
+}
+
+INSTANTIATE_TEST_SUITE_P(WrongFakes, EachWrongFake, ::testing::ValuesIn(kWrongFakes),
                          [](const ::testing::TestParamInfo<WrongFake>& info) {
                            std::string name = info.param.profile;
                            name = name.substr(0, name.find('.'));

@@ -98,7 +98,7 @@ void AddRunOptions(CLI::App* app, RunCommandOptions& o) {
   app->add_option("--filter", o.filter, "Glob on scenario names, e.g. 'errors-*'");
   app->add_flag("--list", o.list, "List the selected scenarios and exit");
   app->add_flag("--fail-fast", o.fail_fast, "Start no new scenario after the first failure");
-  app->add_option("-j,--jobs", o.jobs, "Scenarios to run at the same time")->check(CLI::Range(1, 64));
+  app->add_option("-j,--jobs", o.jobs, "Scenarios to run at the same time (default 4; control-plane ones run alone)")->check(CLI::Range(1, 64));
   app->add_option("--seed", o.seed, "Seed for the run id and the order (printed in the summary)");
   app->add_option("--timeout", o.timeout, "Time budget per scenario, e.g. 60s");
   app->add_option("--junit", o.junit, "Write a JUnit XML report to FILE");

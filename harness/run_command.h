@@ -29,7 +29,7 @@ struct RunCommandOptions {
   std::string filter;                     // glob on scenario names
   bool list = false;                      // print what would run, run nothing
   bool fail_fast = false;
-  int jobs = 1;
+  int jobs = 4;                           // scenarios are isolated by ids (control ones run alone)
   std::optional<unsigned long long> seed;
   std::string timeout = "60s";            // per scenario
   std::string junit, json;                // report files
