@@ -9,6 +9,7 @@
 #include "mock_server/control/admin_listener.h"
 #include "mock_server/server.h"
 #include "sys/files.h"
+#include "sys/process.h"
 
 namespace kuscia::mock {
 namespace {
@@ -126,6 +127,11 @@ int RunMockCli(int argc, char** argv) {
   if (!node.ok()) return UsageError(node.status());
   options.node = *node;
   options.state_file = state_file;
+
+  // Each connection is a file descriptor; the usual soft limit of 1024 would refuse the 1025th client.
+  if (Result<uint64_t> files = sys::RaiseOpenFileSoftLimit(); !files.ok()) {
+    std::cerr << "kuscia-mock: warning: " << files.status().message() << "\n";
+  }
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and sigwait below
   // is the only place they are received.

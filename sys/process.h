@@ -46,4 +46,9 @@ Result<ProcessResult> RunProcess(const std::vector<std::string>& argv, const Pro
 // Looks `program` up on PATH the way a shell would; nullopt when absent.
 std::optional<std::string> FindOnPath(const std::string& program);
 
+// Raises this process's soft limit on open files to its hard limit (servers and load tools holding
+// thousands of connections; the usual soft default is 1024). Returns the soft limit now in force
+// (UINT64_MAX when unlimited).
+Result<uint64_t> RaiseOpenFileSoftLimit();
+
 }  // namespace kuscia::sys

@@ -4,9 +4,14 @@
 #include <charconv>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
+#include <unistd.h>
+
 #include "certs/kuscia_dir.h"
+#include "harness/bench/hold_plan.h"
+#include "harness/bench/process_stats.h"
 #include "harness/bench/report.h"
 #include "harness/bench/tutorial_job.h"
 #include "mock_server/server.h"
@@ -148,6 +153,65 @@ Result<LoadPlan> PlanFromOptions(const BenchOptions& options) {
   return plan;
 }
 
+// The idle/watch settings on top of the resolved target; RunBench fills in the target once it is running.
+Result<HoldPlan> HoldPlanFromOptions(const BenchOptions& options, const LoadPlan& target) {
+  HoldPlan plan;
+  plan.mode = options.mode == "idle" ? HoldMode::kIdle : HoldMode::kWatch;
+  plan.target = target;
+  plan.ramp = options.ramp;
+  plan.check_sample = options.check_sample;
+  if (options.count != 0) return InvalidArgument("--count does not apply to --mode " + options.mode + ": it holds connections for --duration");
+  if (options.rate != 0) return InvalidArgument("--rate does not apply to --mode " + options.mode);
+  if (options.no_keep_alive) return InvalidArgument("--no-keep-alive contradicts --mode " + options.mode + ", which holds connections open");
+  if (options.workload != "request") return InvalidArgument("--workload does not apply to --mode " + options.mode);
+  if (options.ramp < 1) return InvalidArgument("--ramp must be at least 1");
+  if (options.check_sample < 0) return InvalidArgument("--check-sample must be >= 0 (0 = every connection)");
+  KC_ASSIGN_OR_RETURN(plan.heartbeat, ParseBenchDuration(options.heartbeat, "--heartbeat"));
+  if (plan.heartbeat.count() <= 0) return InvalidArgument("--heartbeat must be positive");
+  if (!options.heartbeat_tolerance.empty()) {
+    KC_ASSIGN_OR_RETURN(plan.heartbeat_tolerance, ParseBenchDuration(options.heartbeat_tolerance, "--heartbeat-tolerance"));
+  }
+  if (!options.server_pids.empty()) {
+    if (options.target == "embedded") {
+      return InvalidArgument("--server-pid is for a separately started server; the embedded fake is this process");
+    }
+    std::vector<pid_t> pids(options.server_pids.begin(), options.server_pids.end());
+    KC_RETURN_IF_ERROR(ReadProcessesMemory(pids).status());  // fail now, not after opening N connections
+    plan.sample_server_memory = [pids] { return ReadProcessesMemory(pids); };
+    std::string listed;
+    for (pid_t pid : pids) listed += (listed.empty() ? "" : "+") + std::to_string(pid);
+    plan.memory_source = "pid " + listed + " (VmRSS/VmHWM of /proc/PID/status" + (pids.size() > 1 ? ", summed)" : ")");
+  }
+  return plan;
+}
+
+// A server that will run out of descriptors before holding N connections fails in confusing ways
+// (accept errors, resets): say so up front.
+void WarnAboutServerFileLimits(const BenchOptions& options, int connections, std::ostream& err) {
+  for (int pid : options.server_pids) {
+    Result<uint64_t> limit = OpenFileLimitOf(pid);
+    if (limit.ok() && *limit < static_cast<uint64_t>(connections) + 16) {
+      err << "bench: warning: server pid " << pid << " may open only " << *limit << " files (soft limit) but "
+          << connections << " connections were asked for; start it after `ulimit -n " << connections + 1024 << "`\n";
+    }
+  }
+}
+
+int RunHoldAndReport(const BenchOptions& options, const HoldPlan& plan, std::ostream& out, std::ostream& err) {
+  WarnAboutServerFileLimits(options, plan.target.connections, err);
+  Result<HoldResult> result = RunHold(plan);
+  if (!result.ok()) {
+    err << "bench: " << result.status().message() << "\n";
+    return result.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  if (options.json) {
+    out << HoldResultToJson(*result, plan).dump(2) << "\n";
+  } else {
+    PrintHoldReport(*result, plan, out);
+  }
+  return result->Failed(plan) ? 1 : 0;
+}
+
 }  // namespace
 
 Result<std::chrono::nanoseconds> ParseBenchDuration(std::string_view text, std::string_view option) {
@@ -183,22 +247,51 @@ void AddBenchOptions(CLI::App& cmd, BenchOptions& o) {
   cmd.add_option("--timeout", o.timeout, "Per-request timeout (default 10s)");
   cmd.add_option("--poll-interval", o.poll_interval, "Lifecycle: pause between status polls (default 100ms)");
   cmd.add_flag("--json", o.json, "Print the report as JSON");
+  cmd.add_option("--mode", o.mode, "load (default: requests/lifecycle), idle (hold --connections keep-alive connections "
+                                   "for --duration, then check them) or watch (hold WatchJob streams, judge heartbeats)");
+  cmd.add_option("--server-pid", o.server_pids, "idle/watch: report this server process's RSS (repeat to sum, e.g. nginx workers)");
+  cmd.add_option("--heartbeat", o.heartbeat, "watch: the server's heartbeat interval (default 10s, as Kuscia; also sets the embedded fake's)");
+  cmd.add_option("--heartbeat-tolerance", o.heartbeat_tolerance, "watch: lateness still on time (default a fifth of --heartbeat)");
+  cmd.add_option("--check-sample", o.check_sample, "idle: check this many connections at the end, spread evenly (default 0 = all)");
+  cmd.add_option("--ramp", o.ramp, "idle/watch: connections being opened at once (default 64)");
   cmd.add_option("--embedded-task-duration", o.embedded_task_duration, "Embedded target: seconds each task runs (default 0.2)");
   cmd.add_option("--embedded-journal-size", o.embedded_journal_size, "Embedded target: request journal size (0 = off)");
 }
 
 int RunBench(const BenchOptions& options, std::ostream& out, std::ostream& err) {
+  bool hold = options.mode == "idle" || options.mode == "watch";
+  if (!hold && options.mode != "load") {
+    err << "bench: --mode must be load, idle or watch, got '" << options.mode << "'\n";
+    return 2;
+  }
   Result<LoadPlan> planned = PlanFromOptions(options);
   if (!planned.ok()) {
     err << "bench: " << planned.status().message() << "\n";
     return 2;
   }
   LoadPlan plan = std::move(planned).value();
+  std::optional<HoldPlan> hold_plan;
+  if (hold) {
+    Result<HoldPlan> held = HoldPlanFromOptions(options, plan);
+    if (!held.ok()) {
+      err << "bench: " << held.status().message() << "\n";
+      return 2;
+    }
+    hold_plan = std::move(held).value();
+  }
 
   std::unique_ptr<sys::TempDir> temp;
   std::unique_ptr<mock::MockServer> embedded;
   std::string prepare = options.prepare_job;
   if (options.target == "embedded") {
+    if (hold) {
+      // The embedded fake holds the other end of every connection in this same process.
+      hold_plan->extra_open_files = static_cast<uint64_t>(plan.connections);
+      if (Result<uint64_t> raised = RaiseOpenFileLimit(2 * static_cast<uint64_t>(plan.connections) + 64); !raised.ok()) {
+        err << "bench: " << raised.status().message() << "\n";
+        return 1;
+      }
+    }
     temp = std::make_unique<sys::TempDir>("kuscia-bench");
     mock::MockServerOptions server_options;
     server_options.certs_dir = temp->path();
@@ -206,6 +299,9 @@ int RunBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
     server_options.task_duration =
         std::chrono::milliseconds(static_cast<int64_t>(options.embedded_task_duration * 1000));
     server_options.journal_size = options.embedded_journal_size;
+    if (hold_plan) {
+      server_options.heartbeat = std::chrono::duration_cast<std::chrono::milliseconds>(hold_plan->heartbeat);
+    }
     auto started = mock::MockServer::Start(server_options);
     if (!started.ok()) {
       err << "bench: starting the embedded fake: " << started.status().message() << "\n";
@@ -219,13 +315,25 @@ int RunBench(const BenchOptions& options, std::ostream& out, std::ostream& err) 
     }
     bool default_request = plan.workload == Workload::kRequest && options.route == kBatchQueryJobRoute &&
                            options.body.empty() && options.body_file.empty();
-    if (prepare.empty() && default_request) prepare = kDefaultBenchJob;
+    if (prepare.empty() && (default_request || options.mode == "watch")) prepare = kDefaultBenchJob;
   }
   if (!prepare.empty()) {
     if (Status prepared = PrepareFinishedJob(plan, prepare); !prepared.ok()) {
       err << "bench: " << prepared.message() << "\n";
       return 1;
     }
+  }
+  if (hold_plan) {
+    hold_plan->target = plan;
+    if (options.mode == "watch") hold_plan->expected_job = prepare;
+    if (embedded) {
+      pid_t self = getpid();
+      hold_plan->sample_server_memory = [self] { return ReadProcessMemory(self); };
+      hold_plan->memory_source =
+          "this process (pid " + std::to_string(self) + "): the embedded fake AND the bench's own client side of "
+          "every connection; start kuscia-mock separately and pass --server-pid for the server alone";
+    }
+    return RunHoldAndReport(options, *hold_plan, out, err);
   }
   Result<BenchResult> result = RunLoad(plan);
   if (!result.ok()) {

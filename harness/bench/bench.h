@@ -9,12 +9,15 @@
 //
 //   kuscia-conform bench --target embedded --connections 64 --duration 10s
 //   kuscia-conform bench --target https://127.0.0.1:8082 --certs /home/kuscia/var/certs --no-keep-alive --json
+//   kuscia-conform bench --mode idle -c 10000 --duration 30s --target https://127.0.0.1:8082 --certs DIR --server-pid PID
+//   kuscia-conform bench --mode watch -c 1000 --heartbeat 1s --duration 30s --target https://… --certs DIR --server-pid PID
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "api/status.h"
 #include "harness/bench/load_plan.h"
@@ -43,6 +46,13 @@ struct BenchOptions {
   std::string timeout = "10s";
   std::string poll_interval = "100ms";  // lifecycle
   bool json = false;
+  // `--mode idle|watch` (hold_plan.h); "load" (default) is the request/lifecycle load above.
+  std::string mode = "load";
+  std::vector<int> server_pids;         // whose RSS to report (kuscia-mock, or nginx's master and workers)
+  std::string heartbeat = "10s";        // watch: the server's heartbeat interval (and the embedded fake's)
+  std::string heartbeat_tolerance;      // watch: empty = a fifth of --heartbeat
+  int check_sample = 0;                 // idle: connections checked at the end; 0 = all
+  int ramp = 64;                        // idle/watch: connections being opened at once
   // Embedded target only.
   double embedded_task_duration = 0.2;  // seconds each task of a job runs
   size_t embedded_journal_size = 1000;  // 0 switches the request journal off
@@ -53,11 +63,13 @@ inline constexpr char kDefaultBenchJob[] = "bench-finished-job";
 
 // Registers --target, --certs, --workload, --method, --route, --body, --body-file, --prepare-job,
 // --connections, --threads, --no-keep-alive, --rate, --duration, --count, --timeout, --poll-interval, --json,
+// --mode, --server-pid, --heartbeat, --heartbeat-tolerance, --check-sample, --ramp,
 // --embedded-task-duration, --embedded-journal-size.
 void AddBenchOptions(CLI::App& cmd, BenchOptions& options);
 
 // Exit codes: 0 the run finished without errors, 1 requests failed (errors, starved connections or failed
-// jobs) or the target could not be started, 2 bad options. The report goes to `out`, diagnostics to `err`.
+// jobs; for idle/watch: connections that did not open, were dropped or dead at the check, ended streams,
+// missing heartbeats) or the target could not be started, 2 bad options. The report goes to `out`, diagnostics to `err`.
 int RunBench(const BenchOptions& options, std::ostream& out, std::ostream& err);
 
 // "250ms", "10s", "2m", or a bare number of seconds -> nanoseconds; InvalidArgument naming the text.

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "harness/bench/client_io.h"
 #include "harness/bench/load_plan.h"
 #include "harness/bench/response_parser.h"
 #include "harness/bench/tutorial_job.h"
@@ -55,9 +56,9 @@ Status ValidatePlan(const LoadPlan& plan) {
   return OkStatus();
 }
 
-namespace {
+namespace internal {
 
-Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsFiles& files) {
+Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const TlsFiles& files) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   boost::system::error_code ec;
   ctx->set_verify_mode(ssl::verify_peer, ec);
@@ -78,7 +79,6 @@ Result<std::shared_ptr<ssl::context>> MakeTlsContext(const TlsFiles& files) {
   return ctx;
 }
 
-// Expect the server certificate to name the host we dialled (IP SAN or DNS SAN), as Go clients do.
 void ExpectPeerName(SSL* ssl_handle, const std::string& host) {
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl_handle);
   boost::system::error_code ec;
@@ -104,6 +104,26 @@ std::string BuildRequest(const LoadPlan& plan, std::string_view method, std::str
   request.append("\r\n").append(body);
   return request;
 }
+
+Result<tcp::endpoint> Resolve(const LoadPlan& plan) {
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  boost::system::error_code ec;
+  auto results = resolver.resolve(plan.host, std::to_string(plan.port), ec);
+  if (ec || results.empty()) {
+    return Unavailable("cannot resolve " + plan.host + ": " + (ec ? ec.message() : std::string("no address")));
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::BuildRequest;
+using internal::ExpectPeerName;
+using internal::MakeClientTlsContext;
+using internal::Resolve;
 
 // State shared by all threads: the schedule and the bounds.
 struct Shared {
@@ -415,17 +435,6 @@ class Connection {
   Clock::time_point job_origin_;
 };
 
-Result<tcp::endpoint> Resolve(const LoadPlan& plan) {
-  asio::io_context io;
-  tcp::resolver resolver(io);
-  boost::system::error_code ec;
-  auto results = resolver.resolve(plan.host, std::to_string(plan.port), ec);
-  if (ec || results.empty()) {
-    return Unavailable("cannot resolve " + plan.host + ": " + (ec ? ec.message() : std::string("no address")));
-  }
-  return results.begin()->endpoint();
-}
-
 void MergeInto(BenchResult& total, const BenchResult& part) {
   total.requests += part.requests;
   total.errors += part.errors;
@@ -449,7 +458,7 @@ Result<BenchResult> RunLoad(const LoadPlan& plan) {
   KC_RETURN_IF_ERROR(ValidatePlan(plan));
   std::shared_ptr<ssl::context> tls;
   if (plan.tls) {
-    KC_ASSIGN_OR_RETURN(tls, MakeTlsContext(*plan.tls));
+    KC_ASSIGN_OR_RETURN(tls, MakeClientTlsContext(*plan.tls));
   }
   KC_ASSIGN_OR_RETURN(tcp::endpoint endpoint, Resolve(plan));
 
@@ -504,7 +513,7 @@ Result<SimpleReply> RoundTrip(const LoadPlan& plan, const std::string& method, c
   KC_RETURN_IF_ERROR(ValidatePlan(one));
   std::shared_ptr<ssl::context> tls;
   if (one.tls) {
-    KC_ASSIGN_OR_RETURN(tls, MakeTlsContext(*one.tls));
+    KC_ASSIGN_OR_RETURN(tls, MakeClientTlsContext(*one.tls));
   }
   KC_ASSIGN_OR_RETURN(tcp::endpoint endpoint, Resolve(one));
   asio::io_context io;

@@ -155,6 +155,12 @@ Result<SslCtxPtr> BuildServerSslContext(ProtocolMode mode, const TlsMaterial& tl
   // Session resumption with client verification fails without a session id context.
   static constexpr unsigned char kSessionContext[] = "kuscia-mock";
   SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof kSessionContext - 1);
+  // One TLS 1.3 session ticket per full handshake, as Go's crypto/tls server sends (Kuscia sets no
+  // SessionTicketsDisabled), instead of OpenSSL's default of two. Each ticket costs the server ~15% of a
+  // full mTLS handshake's CPU (measured, docs/performance.md), and no client of the fake relies on a second
+  // ticket (one still lets a client resume); zero would be cheaper still but would stop resumption, which
+  // real Kuscia allows.
+  SSL_CTX_set_num_tickets(ctx.get(), 1);
   return ctx;
 }
 

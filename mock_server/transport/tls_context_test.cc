@@ -32,6 +32,16 @@ TEST(TlsContextTest, BuildsForMtlsAndTls) {
   EXPECT_THAT(BuildServerSslContext(ProtocolMode::kTls, no_ca, true), IsOk());
 }
 
+TEST(TlsContextTest, SendsOneSessionTicketLikeGo) {
+  // Go's TLS 1.3 server sends one NewSessionTicket; OpenSSL's default of two costs a handshake ~15% more.
+  for (ProtocolMode mode : {ProtocolMode::kMtls, ProtocolMode::kTls}) {
+    Result<SslCtxPtr> ctx = BuildServerSslContext(mode, Pki().Material(), false);
+    ASSERT_THAT(ctx, IsOk());
+    EXPECT_EQ(SSL_CTX_get_num_tickets(ctx->get()), 1u);
+    EXPECT_EQ(SSL_CTX_get_options(ctx->get()) & SSL_OP_NO_TICKET, 0u) << "resumption stays possible, as in Go";
+  }
+}
+
 TEST(TlsContextTest, MtlsWithoutCaNamesTheMissingBundle) {
   TlsMaterial no_ca = Pki().Material();
   no_ca.ca_pem.clear();
