@@ -54,6 +54,27 @@ TEST_F(ServerTest, ExpiredClientIsRejected) {
   EXPECT_THAT(WaitForFailure("certificate_expired").detail, HasSubstr("expired"));
 }
 
+// Go (up to 1.24) answers every failed client certificate with bad_certificate, whatever the reason; the
+// handshake log still says why. Under TLS 1.2 the alert arrives during the handshake, so curl always shows it.
+TEST_F(ServerTest, EveryRejectedClientCertGetsGosBadCertificateAlert) {
+  StartServer(ProtocolMode::kMtls, EchoHandler);
+  struct Case {
+    const char* name;
+    const TestIdentity& identity;
+    const char* cause;
+  };
+  for (const Case& c : {Case{"stranger", Pki().client_unknown_ca, "unknown_ca"},
+                        Case{"expired", Pki().client_expired, "certificate_expired"},
+                        Case{"server-only", Pki().client_server_auth_only, "other"}}) {
+    std::string cert = Write(std::string(c.name) + ".crt", c.identity.cert_pem);
+    std::string key = Write(std::string(c.name) + ".key", c.identity.key_pem);
+    sys::ProcessResult r = Curl({"--tls-max", "1.2", "--cacert", ca_, "--cert", cert, "--key", key, Url("/x")});
+    EXPECT_EQ(r.exit_code, 35) << c.name << ": " << r.stderr_text;
+    EXPECT_THAT(r.stderr_text, HasSubstr("alert bad certificate")) << c.name;
+    EXPECT_EQ(WaitForFailure(c.cause).cause, c.cause) << c.name;
+  }
+}
+
 TEST_F(ServerTest, ClientCertWhoseEkuLacksClientAuthIsRejectedLikeGo) {
   StartServer(ProtocolMode::kMtls, EchoHandler);
   std::string cert = Write("server-only.crt", Pki().client_server_auth_only.cert_pem);

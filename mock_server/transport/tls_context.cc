@@ -8,12 +8,34 @@
 #include <openssl/x509v3.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 #include <string_view>
 
 namespace kuscia::mock::transport::internal {
 namespace {
+
+// Where a rejected client certificate's own verify error is kept (the handshake log reports it).
+int RejectedClientCertErrorIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// Go's crypto/tls (up to 1.24, what Kuscia is built with) answers every client certificate that fails
+// verification with the bad_certificate alert, whatever the reason; OpenSSL would pick unknown_ca,
+// certificate_expired or unsupported_certificate from the verify error. CERT_REJECTED maps to
+// bad_certificate, so the reason is kept aside for the handshake log and the error replaced.
+int VerifyClientLikeGo(int preverify_ok, X509_STORE_CTX* store_ctx) {
+  if (preverify_ok == 1) return 1;
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store_ctx, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl != nullptr && SSL_get_ex_data(ssl, RejectedClientCertErrorIndex()) == nullptr) {
+    intptr_t error = X509_STORE_CTX_get_error(store_ctx);
+    SSL_set_ex_data(ssl, RejectedClientCertErrorIndex(), reinterpret_cast<void*>(error));
+  }
+  X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_CERT_REJECTED);
+  return 0;
+}
 
 struct BioDeleter {
   void operator()(BIO* bio) const { BIO_free(bio); }
@@ -145,7 +167,7 @@ Result<SslCtxPtr> BuildServerSslContext(ProtocolMode mode, const TlsMaterial& tl
       sk_X509_NAME_push(names, X509_NAME_dup(X509_get_subject_name(ca.get())));
     }
     SSL_CTX_set_client_CA_list(ctx.get(), names);
-    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, VerifyClientLikeGo);
     // The server verifies a *client*: OpenSSL then checks the ssl_client purpose, which rejects a leaf
     // whose EKU lacks clientAuth and accepts one without EKU, like Go's verifier.
     X509_STORE_set_purpose(store, X509_PURPOSE_SSL_CLIENT);
@@ -205,6 +227,9 @@ HandshakeFailure ClassifyHandshakeFailure(ssl_st* ssl, unsigned long openssl_err
   // A rejected client certificate leaves its reason in the verify result (the certificate itself is
   // not kept on a failed handshake).
   long verify = ssl != nullptr ? SSL_get_verify_result(ssl) : X509_V_OK;
+  if (void* original = ssl != nullptr ? SSL_get_ex_data(ssl, RejectedClientCertErrorIndex()) : nullptr) {
+    verify = static_cast<long>(reinterpret_cast<intptr_t>(original));  // the reason behind bad_certificate
+  }
   if (verify != X509_V_OK) {
     failure.detail = std::string("client certificate rejected: ") + X509_verify_cert_error_string(verify);
     switch (verify) {
