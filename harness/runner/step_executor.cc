@@ -95,6 +95,10 @@ Result<ClientIdentity> ResolveIdentity(const IdentityOverride& o, const Target& 
       id.client_cert = dir / "kusciaapi-client.crt";
       id.client_key = dir / "kusciaapi-client.key";
       break;
+    case IdentityOverride::Cert::kMissingFiles:
+      id.client_cert = dir / "no-such-dir" / "kusciaapi-server.crt";
+      id.client_key = dir / "no-such-dir" / "kusciaapi-server.key";
+      break;
   }
   switch (o.token) {
     case IdentityOverride::Token::kDefault: break;

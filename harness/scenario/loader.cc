@@ -374,9 +374,10 @@ Status ParseIdentity(const Ctx& ctx, const YAML::Node& node, const std::string& 
     else if (cert == "none") id.cert = IdentityOverride::Cert::kNone;
     else if (cert == "server") id.cert = IdentityOverride::Cert::kServerPair;
     else if (cert == "client") id.cert = IdentityOverride::Cert::kClientPair;
+    else if (cert == "missing") id.cert = IdentityOverride::Cert::kMissingFiles;
     else return ctx.Error(node["client_cert"], field + ".client_cert",
                           "'" + cert + "' is not a choice; use default, none, server (kusciaapi-server.crt/.key, as "
-                          "the docs do) or client (kusciaapi-client.crt/.key)");
+                          "the docs do), client (kusciaapi-client.crt/.key) or missing (paths that do not exist)");
   }
   if (node["token"]) {
     KC_ASSIGN_OR_RETURN(std::string token, String(ctx, node["token"], field + ".token"));

@@ -80,8 +80,9 @@ struct Until {
 // Per-step changes to the client's identity (each part independently), on top of the run's identity.
 struct IdentityOverride {
   std::optional<std::string> catalogue{};   // a certs catalogue identity: its client pair, CA and token
-  enum class Cert { kDefault, kNone, kServerPair, kClientPair };
-  Cert cert = Cert::kDefault;               // kServerPair is what the docs use; kClientPair kusciaapi-client.*
+  enum class Cert { kDefault, kNone, kServerPair, kClientPair, kMissingFiles };
+  Cert cert = Cert::kDefault;               // kServerPair is what the docs use; kClientPair kusciaapi-client.*;
+                                            // kMissingFiles: paths that do not exist (a typo in --cert/--key)
   enum class Token { kDefault, kNone, kWrong, kLiteral };
   Token token = Token::kDefault;
   std::string token_literal{};
