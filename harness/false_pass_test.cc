@@ -41,7 +41,7 @@ struct SuiteRun {
 SuiteRun RunAgainst(const std::string& profile, const std::string& filter) {
   sys::TempDir dir("kc-false-pass");
   RunCommandOptions options;
-  options.fake_profile = std::string(KC_BUNDLED_FIXTURES_DIR) + "/wrong_fakes/" + profile;
+  options.fake_profile = std::string(KC_SOURCE_DIR) + "/fixtures/wrong_fakes/" + profile;
   options.json = (dir.path() / "report.json").string();
   options.filter = filter;
   options.seed = 7;

@@ -21,7 +21,7 @@ using ::testing::Not;
 
 scenario::Scenario Load(const std::string& body, const std::string& name = "c") {
   std::string text = "name: " + name + "\ndescription: d\nsource: s\n" + body;
-  Result<scenario::Scenario> s = scenario::LoadScenarioText(text, name + ".yaml", {.fixtures_dir = KC_FIXTURES_DIR});
+  Result<scenario::Scenario> s = scenario::LoadScenarioText(text, name + ".yaml", {.fixtures_dir = KC_SOURCE_DIR "/fixtures"});
   EXPECT_THAT(s, IsOk());
   return s.ok() ? *s : scenario::Scenario{};
 }
