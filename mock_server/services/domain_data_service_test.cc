@@ -10,17 +10,8 @@ namespace {
 
 using ::testing::MatchesRegex;
 
-struct Case {
-  const char* name;
-  const char* path;
-  std::string body;
-  int code;
-  std::string message;
-};
+using Case = RuleCase;
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-const std::string kRegex = R"(regex used for validation is "^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$" )";
 const char kCreate[] = "/api/v1/domaindata/create";
 const char kIdsRequired[] = "domain id and domaindata id can not be empty";
 
@@ -29,9 +20,7 @@ class DomainDataRules : public ::testing::TestWithParam<Case> {};
 TEST_P(DomainDataRules, AnswersWithKusciasCodeAndMessage) {
   const Case& c = GetParam();
   ServiceFixture node;
-  ServiceReply reply = node.Post(c.path, c.body);
-  EXPECT_EQ(reply.code(), c.code) << reply.body;
-  EXPECT_EQ(reply.message(), c.message) << reply.body;
+  ExpectRuleAnswer(node, c);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -40,13 +29,13 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"CreateNoDomain", kCreate, R"({"type":"table","relative_uri":"a.csv"})", 11100,
              "request domain id can not be empty"},
         Case{"CreateBadDomain", kCreate, R"({"domain_id":"A","type":"table","relative_uri":"a.csv"})", 11100,
-             R"(Field "domain_id" is invalid, invalid value: "A": )" + kRegex},
+             R"(Field "domain_id" is invalid, invalid value: "A": )" + kDns1123RegexText},
         Case{"CreateNoType", kCreate, R"({"domain_id":"alice","relative_uri":"a.csv"})", 11100,
              "request type can not be empty"},
         Case{"CreateNoUri", kCreate, R"({"domain_id":"alice","type":"table"})", 11100,
              "request relative_uri can not be empty"},
         Case{"CreateBadId", kCreate, R"({"domain_id":"alice","domaindata_id":"A_1","type":"table","relative_uri":"a.csv"})",
-             11100, R"(Field "domaindata_id" is invalid, invalid value: "A_1": )" + kRegex},
+             11100, R"(Field "domaindata_id" is invalid, invalid value: "A_1": )" + kDns1123RegexText},
         Case{"CreateMissingDataSource", kCreate,
              R"({"domain_id":"alice","type":"table","relative_uri":"a.csv","datasource_id":"oss-1"})", 11806,
              "domain data source `oss-1` is not exists in domain `alice`"},

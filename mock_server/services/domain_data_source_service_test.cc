@@ -10,15 +10,7 @@ namespace {
 
 using ::testing::MatchesRegex;
 
-struct Case {
-  const char* name;
-  const char* path;
-  std::string body;
-  int code;
-  std::string message;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+using Case = RuleCase;
 
 std::string Create(const std::string& type, const std::string& info) {
   return R"({"domain_id":"alice","datasource_id":"ds-1","type":")" + type + R"(","info":)" + info + "}";
@@ -30,28 +22,24 @@ class DataSourceRules : public ::testing::TestWithParam<Case> {};
 TEST_P(DataSourceRules, AnswersWithKusciasCodeAndMessage) {
   const Case& c = GetParam();
   ServiceFixture node(NodeMode::kAutonomy, "alice");
-  ServiceReply reply = node.Post(c.path, c.body);
-  EXPECT_EQ(reply.code(), c.code) << reply.body;
-  EXPECT_EQ(reply.message(), c.message) << reply.body;
+  ExpectRuleAnswer(node, c);
 }
 
 const char kCreate[] = "/api/v1/domaindatasource/create";
 const char kUpdate[] = "/api/v1/domaindatasource/update";
-const std::string kRegex = R"(regex used for validation is "^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$" )";
-
 INSTANTIATE_TEST_SUITE_P(
     Table, DataSourceRules,
     ::testing::Values(
         Case{"CreateNoDomain", kCreate, R"({"type":"localfs"})", 11100, "domain id can not be empty"},
         Case{"CreateBadDomain", kCreate, R"({"domain_id":"Alice","type":"localfs"})", 11100,
-             R"(Field "domain_id" is invalid, invalid value: "Alice": )" + kRegex},
+             R"(Field "domain_id" is invalid, invalid value: "Alice": )" + kDns1123RegexText},
         Case{"CreateOtherDomain", kCreate, R"({"domain_id":"bob","type":"localfs"})", 11100,
              "domain alice can't operate domain bob data source"},
         Case{"CreateBadType", kCreate, R"({"domain_id":"alice","type":"ftp"})", 11100,
              R"(domain data source type "ftp" doesn't support, the available types are )"
              "[localfs,oss,mysql,odps,postgresql,hive,dameng]"},
         Case{"CreateBadId", kCreate, R"({"domain_id":"alice","datasource_id":"DS","type":"localfs"})", 11100,
-             R"(Field "datasource_id" is invalid, invalid value: "DS": )" + kRegex},
+             R"(Field "datasource_id" is invalid, invalid value: "DS": )" + kDns1123RegexText},
         Case{"CreateNoInfo", kCreate, R"({"domain_id":"alice","type":"localfs"})", 11800,
              "domain data source info key and info all empty"},
         Case{"CreateInfoKey", kCreate, R"({"domain_id":"alice","type":"localfs","info_key":"k1"})", 11800,

@@ -7,15 +7,7 @@
 namespace kuscia::mock::services {
 namespace {
 
-struct Case {
-  const char* name;
-  const char* path;
-  const char* body;
-  int code;
-  const char* message;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+using Case = RuleCase;
 
 class RouteRules : public ::testing::TestWithParam<Case> {};
 
@@ -23,9 +15,7 @@ TEST_P(RouteRules, AnswersWithKusciasCodeAndMessage) {
   const Case& c = GetParam();
   ServiceFixture node;
   ASSERT_EQ(node.Post("/api/v1/domain/create", R"({"domain_id":"carol"})").code(), 0);
-  ServiceReply reply = node.Post(c.path, c.body);
-  EXPECT_EQ(reply.code(), c.code) << reply.body;
-  EXPECT_EQ(reply.message(), c.message) << reply.body;
+  ExpectRuleAnswer(node, c);
 }
 
 #define PORTS(protocol, port) R"("endpoint":{"host":"carol","ports":[{"name":"http","port":)" port R"(,"protocol":")" protocol R"("}]})"

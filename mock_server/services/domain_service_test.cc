@@ -12,26 +12,14 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Case {
-  const char* name;
-  const char* path;
-  const char* body;
-  int code;
-  std::string message;
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-const std::string kRegex = R"(regex used for validation is "^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$" )";
+using Case = RuleCase;
 
 class DomainRules : public ::testing::TestWithParam<Case> {};
 
 TEST_P(DomainRules, AnswersWithKusciasCodeAndMessage) {
   const Case& c = GetParam();
   ServiceFixture node;
-  ServiceReply reply = node.Post(c.path, c.body);
-  EXPECT_EQ(reply.code(), c.code) << reply.body;
-  EXPECT_EQ(reply.message(), c.message) << reply.body;
+  ExpectRuleAnswer(node, c);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -41,7 +29,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"CreateMaster", "/api/v1/domain/create", R"({"domain_id":"master"})", 11100,
              "domain id can not be 'master', please choose another name"},
         Case{"CreateBadName", "/api/v1/domain/create", R"({"domain_id":"Carol"})", 11100,
-             R"(Field "doamin_id" is invalid, invalid value: "Carol": )" + kRegex},
+             R"(Field "doamin_id" is invalid, invalid value: "Carol": )" + kDns1123RegexText},
         Case{"CreateBadRole", "/api/v1/domain/create", R"({"domain_id":"carol","role":"leader"})", 11100,
              "role is invalid, must be empty or partner"},
         Case{"CreateMissingMaster", "/api/v1/domain/create", R"({"domain_id":"carol","master_domain_id":"nobody"})",

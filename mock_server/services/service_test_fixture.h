@@ -91,4 +91,24 @@ class ServiceFixture {
   std::unordered_map<std::string, ServiceMethod> methods_;
 };
 
+// One row of a service's rule table: a request, and the code and message Kuscia answers it with.
+struct RuleCase {
+  const char* name;
+  const char* path;
+  std::string body;
+  int code;
+  std::string message;
+};
+inline void PrintTo(const RuleCase& c, std::ostream* os) { *os << c.name; }
+
+inline void ExpectRuleAnswer(ServiceFixture& node, const RuleCase& c) {
+  ServiceReply reply = node.Post(c.path, c.body);
+  EXPECT_EQ(reply.code(), c.code) << reply.body;
+  EXPECT_EQ(reply.message(), c.message) << reply.body;
+}
+
+// The tail of Kubernetes' message for a name that is not a DNS-1123 label.
+inline const std::string kDns1123RegexText =
+    R"(regex used for validation is "^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$" )";
+
 }  // namespace kuscia::mock::services
