@@ -2,6 +2,8 @@
 // translation unit that includes Beast/Asio (through connection.h).
 #include "mock_server/transport/http_server.h"
 
+#include <csignal>
+
 #include "mock_server/transport/connection.h"
 
 namespace kuscia::mock::transport {
@@ -12,15 +14,36 @@ namespace {
 
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(20);
 
+// OpenSSL writes to the socket itself, without MSG_NOSIGNAL: a peer that reset would otherwise kill the
+// process with SIGPIPE instead of failing one write with EPIPE. A handler the program installed is kept.
+void IgnoreSigpipeUnlessHandled() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction current {};
+    if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+  });
+}
+
 // An immutable protocol configuration is built once per Start/UpdateTls, never per handshake.
 Result<std::shared_ptr<const TlsConfig>> MakeTlsConfig(ProtocolMode mode, const TlsMaterial& tls, bool tls13_only) {
   auto config = std::make_shared<TlsConfig>();
   config->mode = mode;
   if (mode != ProtocolMode::kNoTls) {
     KC_ASSIGN_OR_RETURN(internal::SslCtxPtr ctx, internal::BuildServerSslContext(mode, tls, tls13_only));
-    config->ssl = std::make_shared<asio::ssl::context>(ctx.release());  // takes ownership
+    config->ctx = std::shared_ptr<SSL_CTX>(ctx.release(), SSL_CTX_free);
   }
   return std::shared_ptr<const TlsConfig>(std::move(config));
+}
+
+// Every `period`, on the worker's loop: connections idle for a whole period free their TLS buffers.
+void ScheduleIdleSweep(Worker& worker, std::chrono::milliseconds period) {
+  worker.sweep_timer->expires_after(period);
+  worker.sweep_timer->async_wait([w = &worker, period](beast::error_code ec) {
+    if (ec) return;  // Stop() cancelled it
+    ++w->sweep;
+    for (auto& [raw, connection] : w->connections) raw->ReleaseIdleBuffers();
+    ScheduleIdleSweep(*w, period);
+  });
 }
 
 }  // namespace
@@ -58,12 +81,7 @@ struct HttpServer::Impl {
     target->Run([target, shared = std::shared_ptr<const Shared>(shared), tls = std::move(tls),
                  socket = std::move(socket)]() mutable {
       uint64_t id = shared->next_connection_id.fetch_add(1, std::memory_order_relaxed);
-      std::shared_ptr<ConnectionCore> connection;
-      if (tls->mode == ProtocolMode::kNoTls) {
-        connection = std::make_shared<Connection<tcp::socket>>(target, shared, tls, std::move(socket));
-      } else {
-        connection = std::make_shared<Connection<TlsStream>>(target, shared, tls, std::move(socket));
-      }
+      auto connection = std::make_shared<Connection>(target, shared, std::move(tls), std::move(socket));
       connection->Start(id);
     });
     Accept();
@@ -80,6 +98,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, std
     return InvalidArgument("threads must be between 1 and 256, got " + std::to_string(options.threads));
   }
   if (options.backlog < 1) return InvalidArgument("backlog must be positive, got " + std::to_string(options.backlog));
+  if (options.idle_buffer_sweep.count() < 1) {
+    return InvalidArgument("idle_buffer_sweep must be at least 1 ms, got " +
+                           std::to_string(options.idle_buffer_sweep.count()) + " ms");
+  }
   if (options.max_header_bytes < 1024 || options.max_header_bytes > UINT32_MAX) {
     return InvalidArgument("max_header_bytes must be between 1024 and 4294967295, got " +
                            std::to_string(options.max_header_bytes));
@@ -92,6 +114,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, std
                            "' is not an IP address; use 127.0.0.1 (loopback), 0.0.0.0 (all interfaces) or ::");
   }
   Result<std::shared_ptr<const TlsConfig>> tls = MakeTlsConfig(options.mode, options.tls, options.tls13_only);
+  IgnoreSigpipeUnlessHandled();
   if (!tls.ok()) {
     return tls.status().WithContext(std::string("TLS material for ") + std::string(ProtocolModeName(options.mode)) +
                                     " mode");
@@ -127,6 +150,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ServerOptions options, std
 
   for (auto& worker : impl->workers) {
     worker->guard.emplace(worker->io.get_executor());
+    worker->sweep_timer.emplace(worker->io);
+    ScheduleIdleSweep(*worker, opts.idle_buffer_sweep);
     worker->thread = std::thread([w = worker.get()] {
       // A throwing handler must not take the whole loop down; the throwing call closed its connection.
       for (;;) {
@@ -150,6 +175,12 @@ std::string HttpServer::host() const { return impl_->shared->options.host; }
 size_t HttpServer::open_connections() const {
   size_t total = 0;
   for (const auto& worker : impl_->workers) total += worker->open.load(std::memory_order_relaxed);
+  return total;
+}
+
+uint64_t HttpServer::idle_buffer_releases() const {
+  uint64_t total = 0;
+  for (const auto& worker : impl_->workers) total += worker->buffer_releases.load(std::memory_order_relaxed);
   return total;
 }
 
@@ -182,10 +213,11 @@ void HttpServer::Stop() {
   });
   for (auto& worker : impl_->workers) {
     asio::post(worker->io, [w = worker.get()] {
-      std::vector<std::shared_ptr<ConnectionCore>> open;
+      std::vector<std::shared_ptr<Connection>> open;
       open.reserve(w->connections.size());
       for (auto& [raw, connection] : w->connections) open.push_back(connection);
       for (auto& connection : open) connection->CloseNow(false);
+      w->sweep_timer->cancel();
     });
     worker->guard.reset();  // run() returns once the closed connections' handlers have drained
   }

@@ -8,6 +8,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
 #include <cerrno>
 
 namespace kuscia::mock::transport::testing {
@@ -33,6 +37,12 @@ RawConnection::RawConnection(RawConnection&& other) noexcept
 }
 
 RawConnection::~RawConnection() { Close(); }
+
+int RawConnection::Release() {
+  int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
 
 void RawConnection::Close() {
   if (fd_ >= 0) ::close(fd_);
@@ -75,6 +85,106 @@ std::string RawConnection::ReadUntil(const std::function<bool(const std::string&
 
 std::string RawConnection::ReadUntilClose(std::chrono::milliseconds timeout) {
   return ReadUntil([](const std::string&) { return false; }, timeout);
+}
+
+struct TlsConnection::Handles {
+  int fd = -1;
+  SSL_CTX* ctx = nullptr;
+  SSL* ssl = nullptr;
+  ~Handles() {
+    if (ssl != nullptr) SSL_free(ssl);
+    if (ctx != nullptr) SSL_CTX_free(ctx);
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+namespace {
+
+// Loads PEM text into the context: `ca` as the only trusted roots, the client's certificate and key.
+bool LoadClientMaterial(SSL_CTX* ctx, const TlsMaterial& client) {
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  BIO* ca = BIO_new_mem_buf(client.ca_pem.data(), static_cast<int>(client.ca_pem.size()));
+  X509* root = PEM_read_bio_X509(ca, nullptr, nullptr, nullptr);
+  BIO_free(ca);
+  bool ok = root != nullptr && X509_STORE_add_cert(store, root) == 1;
+  X509_free(root);
+  BIO* cert_bio = BIO_new_mem_buf(client.cert_pem.data(), static_cast<int>(client.cert_pem.size()));
+  X509* cert = PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr);
+  BIO_free(cert_bio);
+  ok = ok && cert != nullptr && SSL_CTX_use_certificate(ctx, cert) == 1;
+  X509_free(cert);
+  BIO* key_bio = BIO_new_mem_buf(client.key_pem.data(), static_cast<int>(client.key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr);
+  BIO_free(key_bio);
+  ok = ok && key != nullptr && SSL_CTX_use_PrivateKey(ctx, key) == 1;
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+}  // namespace
+
+std::unique_ptr<TlsConnection> TlsConnection::Connect(uint16_t port, const TlsMaterial& client, std::string& error) {
+  auto handles = std::make_unique<Handles>();
+  RawConnection tcp = RawConnection::Connect(port);
+  if (!tcp.connected()) {
+    error = "TCP connect failed";
+    return nullptr;
+  }
+  handles->ctx = SSL_CTX_new(TLS_client_method());
+  if (handles->ctx == nullptr || !LoadClientMaterial(handles->ctx, client)) {
+    error = "cannot load the client's PEM material";
+    return nullptr;
+  }
+  SSL_CTX_set_verify(handles->ctx, SSL_VERIFY_PEER, nullptr);
+  // A session ticket alone must not leave SSL_read blocked past the caller's timeout.
+  SSL_CTX_clear_mode(handles->ctx, SSL_MODE_AUTO_RETRY);
+  handles->ssl = SSL_new(handles->ctx);
+  handles->fd = tcp.Release();
+  SSL_set_fd(handles->ssl, handles->fd);
+  SSL_set1_host(handles->ssl, "127.0.0.1");
+  if (SSL_connect(handles->ssl) != 1) {
+    error = "TLS handshake failed";
+    return nullptr;
+  }
+  return std::unique_ptr<TlsConnection>(new TlsConnection(std::move(handles)));
+}
+
+TlsConnection::TlsConnection(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
+TlsConnection::~TlsConnection() = default;
+
+bool TlsConnection::Send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    size_t written = 0;
+    if (SSL_write_ex(handles_->ssl, bytes.data(), bytes.size(), &written) != 1) return false;
+    bytes.remove_prefix(written);
+  }
+  return true;
+}
+
+std::string TlsConnection::ReadUntil(const std::function<bool(const std::string&)>& done,
+                                     std::chrono::milliseconds timeout) {
+  std::string received;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done(received) && !peer_closed_) {
+    if (SSL_pending(handles_->ssl) == 0) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd pfd{handles_->fd, POLLIN, 0};
+      int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready <= 0) break;
+    }
+    char buf[16384];
+    size_t got = 0;
+    if (SSL_read_ex(handles_->ssl, buf, sizeof buf, &got) != 1) {
+      int error = SSL_get_error(handles_->ssl, 0);
+      if (error == SSL_ERROR_WANT_READ) continue;  // a session ticket, no application data
+      peer_closed_ = true;
+      break;
+    }
+    received.append(buf, got);
+  }
+  return received;
 }
 
 sys::ProcessResult Curl(std::vector<std::string> args) {

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,12 +49,36 @@ class RawConnection {
   bool peer_closed() const { return peer_closed_; }
   bool peer_reset() const { return peer_reset_; }
   void Close();
+  int Release();  // hands the socket over (e.g. to OpenSSL); this object no longer closes it
 
  private:
   explicit RawConnection(int fd) : fd_(fd) {}
   int fd_ = -1;
   bool peer_closed_ = false;
   bool peer_reset_ = false;
+};
+
+// A blocking mutual-TLS client for what curl cannot shape: pipelined requests in one TLS write, or one
+// connection left idle between two requests. Trusts `ca_pem`, presents `cert_pem`/`key_pem`.
+class TlsConnection {
+ public:
+  // nullptr (and `error` set) when the TCP connect or the handshake fails.
+  static std::unique_ptr<TlsConnection> Connect(uint16_t port, const TlsMaterial& client, std::string& error);
+  ~TlsConnection();
+  TlsConnection(const TlsConnection&) = delete;
+  TlsConnection& operator=(const TlsConnection&) = delete;
+
+  bool Send(std::string_view bytes);
+  // Reads until `done(received so far)` holds, the peer closes, or `timeout`; returns what this call read.
+  std::string ReadUntil(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout);
+  bool peer_closed() const { return peer_closed_; }
+
+  struct Handles;
+
+ private:
+  explicit TlsConnection(std::unique_ptr<Handles> handles);
+  std::unique_ptr<Handles> handles_;
+  bool peer_closed_ = false;
 };
 
 // Runs curl with a 20 s cap; fails the calling test (via the returned result's exit_code = -2) only

@@ -1,0 +1,130 @@
+// The transport's own TLS I/O (OpenSSL on the non-blocking socket): pipelined records, bodies larger
+// than a record and than the socket buffers, and the record buffers an idle connection gives back.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "mock_server/transport/server_test_fixture.h"
+
+namespace kuscia::mock::transport::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+TlsMaterial ClientMaterial(const TestPki& pki) { return {pki.ca.cert_pem, pki.client.cert_pem, pki.client.key_pem}; }
+
+// Bytes whose every position is checkable: "0123456789abcdef..." repeated, cut at `size`.
+std::string PatternBytes(size_t size) {
+  static constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::string out(size, '\0');
+  for (size_t i = 0; i < size; ++i) out[i] = kAlphabet[(i * 7 + i / 4096) % kAlphabet.size()];
+  return out;
+}
+
+bool HasResponseFor(const std::string& received, const std::string& path) { return received.find(path + "|") != std::string::npos; }
+
+TEST_F(ServerTest, PipelinedRequestsInOneTlsWriteAreAnsweredInOrder) {
+  StartServer(ProtocolMode::kMtls, EchoHandler);
+  std::string error;
+  auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error);
+  ASSERT_NE(c, nullptr) << error;
+  ASSERT_TRUE(c->Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                      "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  std::string all = c->ReadUntil([](const std::string&) { return false; }, 5s);
+  size_t a = all.find("/a|TLSv1.3|"), b = all.find("/b|TLSv1.3|"), close = all.find("Connection: close"),
+         last = all.find("/c|TLSv1.3|");
+  ASSERT_NE(a, std::string::npos) << all;
+  ASSERT_NE(b, std::string::npos) << all;
+  ASSERT_NE(last, std::string::npos) << all;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, close);
+  EXPECT_LT(close, last);
+  EXPECT_THAT(all, HasSubstr("|1|3"));  // the POST's 3-byte body, on connection 1
+  EXPECT_TRUE(c->peer_closed());
+}
+
+TEST_F(ServerTest, BodiesLargerThanTheSocketBuffersCrossTlsWholeBothWays) {
+  const std::string answer = PatternBytes(6u << 20);  // many records, more than the socket takes at once
+  StartServer(ProtocolMode::kMtls, [&answer](HttpRequest request, std::shared_ptr<ResponseWriter> writer) {
+    bool intact = request.body == PatternBytes(request.body.size());
+    writer->Send({.status = 200,
+                  .headers = {{"X-Received", std::to_string(request.body.size()) + (intact ? " intact" : " damaged")}},
+                  .body = answer});
+  });
+  std::string upload = Write("upload.bin", PatternBytes(3u << 20));
+  std::string download = (dir_.path() / "download.bin").string();
+  sys::ProcessResult r = Curl(WithClientCert({"-D", "-", "-o", download, "--data-binary", "@" + upload,
+                                              "-H", "Content-Type: application/octet-stream", Url("/big")}));
+  ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+  EXPECT_THAT(r.stdout_text, HasSubstr("X-Received: 3145728 intact"));
+  std::ifstream in(download, std::ios::binary);
+  std::stringstream received;
+  received << in.rdbuf();
+  EXPECT_EQ(received.str().size(), answer.size());
+  EXPECT_TRUE(received.str() == answer) << "the downloaded body differs from what the handler sent";
+}
+
+TEST_F(ServerTest, IdleTlsConnectionGivesItsBuffersBackAndStillServes) {
+  StartServer(ProtocolMode::kMtls, EchoHandler, [](ServerOptions& o) { o.idle_buffer_sweep = 20ms; });
+  std::string error;
+  auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error);
+  ASSERT_NE(c, nullptr) << error;
+  ASSERT_TRUE(c->Send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string first = c->ReadUntil([](const std::string& got) { return HasResponseFor(got, "/first"); }, 5s);
+  ASSERT_THAT(first, HasSubstr("/first|TLSv1.3|CN=client"));
+
+  ASSERT_TRUE(kuscia::testing::WaitFor([&] { return server_->idle_buffer_releases() >= 1; }, 5s))
+      << "the idle connection never gave its TLS buffers back";
+  ASSERT_TRUE(c->Send("GET /second HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string second = c->ReadUntil([](const std::string& got) { return HasResponseFor(got, "/second"); }, 5s);
+  EXPECT_THAT(second, HasSubstr("/second|TLSv1.3|CN=client"));
+  EXPECT_THAT(second, HasSubstr("|1|0"));  // the same connection
+  EXPECT_FALSE(c->peer_closed());
+}
+
+TEST_F(ServerTest, QuietTlsStreamGivesItsBuffersBackAndKeepsStreaming) {
+  std::mutex mutex;
+  std::shared_ptr<ResponseWriter> stream;
+  StartServer(
+      ProtocolMode::kMtls,
+      [&](HttpRequest, std::shared_ptr<ResponseWriter> writer) {
+        writer->StartStream(200, {{"Content-Type", "application/json"}});
+        writer->WriteChunk("{\"n\":1}");
+        std::lock_guard lock(mutex);
+        stream = std::move(writer);
+      },
+      [](ServerOptions& o) { o.idle_buffer_sweep = 20ms; });
+  std::string error;
+  auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error);
+  ASSERT_NE(c, nullptr) << error;
+  ASSERT_TRUE(c->Send("POST /watch HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"));
+  std::string head = c->ReadUntil([](const std::string& got) { return got.find("{\"n\":1}") != std::string::npos; }, 5s);
+  ASSERT_THAT(head, HasSubstr("Transfer-Encoding: chunked"));
+
+  ASSERT_TRUE(kuscia::testing::WaitFor([&] { return server_->idle_buffer_releases() >= 1; }, 5s))
+      << "the quiet stream never gave its TLS buffers back";
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_NE(stream, nullptr);
+    stream->WriteChunk("{\"n\":2}");
+    stream->EndStream();
+  }
+  std::string rest = c->ReadUntil([](const std::string& got) { return got.find("0\r\n\r\n") != std::string::npos; }, 5s);
+  EXPECT_THAT(rest, HasSubstr("{\"n\":2}"));
+  EXPECT_THAT(rest, HasSubstr("0\r\n\r\n"));
+}
+
+TEST(ServerStartTest, IdleBufferSweepMustBePositive) {
+  ServerOptions options;
+  options.port = 0;
+  options.mode = ProtocolMode::kNoTls;
+  options.idle_buffer_sweep = 0ms;
+  auto server = HttpServer::Start(std::move(options), std::make_shared<FunctionHandler>(EchoHandler));
+  ASSERT_FALSE(server.ok());
+  EXPECT_THAT(server.status().message(), HasSubstr("idle_buffer_sweep must be at least 1 ms, got 0 ms"));
+}
+
+}  // namespace
+}  // namespace kuscia::mock::transport::testing
