@@ -24,6 +24,12 @@ nlohmann::ordered_json ErrorStatus(std::int32_t code, std::string_view message);
 // {"status":status,"data":data}; data null means "unset" (business errors).
 nlohmann::ordered_json MakeResponse(nlohmann::ordered_json status, nlohmann::ordered_json data = nullptr);
 
+// A response message already in its wire bytes (protojson), with its status.code for logs and the journal.
+struct EncodedResponse {
+  std::int32_t code = 0;
+  std::string body;
+};
+
 // Encoded business responses of the named response message (fields it lacks, such as `data` on
 // CreateDomainResponse, are simply not there).
 std::string EncodeSuccessResponse(std::string_view response_message, const nlohmann::ordered_json& data);

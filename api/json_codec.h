@@ -24,6 +24,8 @@ namespace kuscia::api {
 // with DiscardUnknown; if it fails, pass 2 is encoding/json with DisallowUnknownFields into the generated
 // Go struct, and pass 2's outcome (error or success) is what counts. The result is canonical.
 Result<nlohmann::ordered_json> DecodeJsonRequest(std::string_view body, std::string_view message_name);
+// The same with the schema already looked up (callers that decode the same message on every request).
+Result<nlohmann::ordered_json> DecodeJsonRequest(std::string_view body, const MessageSchema& schema);
 
 // gin's ShouldBind with JSON (the watch and log-stream routes): encoding/json only, unknown fields ignored,
 // 64-bit integers must be JSON numbers, an empty body is the error "EOF". The result is canonical.
@@ -33,6 +35,7 @@ Result<nlohmann::ordered_json> DecodeGoJsonRequest(std::string_view body, std::s
 // messages, [] and {}, enum names, int64/uint64 as strings, sorted map keys, no HTML escaping, compact,
 // no trailing newline. Fields missing from `canonical` are written as zero values.
 std::string EncodeProtoJson(std::string_view message_name, const nlohmann::ordered_json& canonical);
+std::string EncodeProtoJson(const MessageSchema& schema, const nlohmann::ordered_json& canonical);
 void AppendProtoJson(const MessageSchema& schema, const nlohmann::ordered_json& canonical, std::string& out);
 
 // encoding/json of the generated Go struct (watch and log streams, reference §5.1.10): omitempty on every

@@ -557,12 +557,16 @@ Status UnknownMessage(std::string_view name) {
 Result<ordered_json> DecodeJsonRequest(std::string_view body, std::string_view message_name) {
   const MessageSchema* m = FindMessage(message_name);
   if (m == nullptr) return UnknownMessage(message_name);
+  return DecodeJsonRequest(body, *m);
+}
+
+Result<ordered_json> DecodeJsonRequest(std::string_view body, const MessageSchema& schema) {
   Result<JsonNode> dom = internal::ParseJson(body, internal::JsonDialect::kProtojson);
   if (dom.ok() && dom->type == NodeType::kObject) {
     ordered_json partial = ordered_json::object();
-    if (ProtoDecodeMessage(*m, *dom, partial)) return Canonicalize(*m, std::move(partial));
+    if (ProtoDecodeMessage(schema, *dom, partial)) return Canonicalize(schema, std::move(partial));
   }
-  return DecodeGo(body, *m, /*disallow_unknown=*/true);
+  return DecodeGo(body, schema, /*disallow_unknown=*/true);
 }
 
 Result<ordered_json> DecodeGoJsonRequest(std::string_view body, std::string_view message_name) {

@@ -327,10 +327,14 @@ void AppendGoJson(const MessageSchema& schema, const ordered_json& canonical, st
 std::string EncodeProtoJson(std::string_view message_name, const ordered_json& canonical) {
   const MessageSchema* m = FindMessage(message_name);
   assert(m != nullptr && "EncodeProtoJson: unknown message name");
+  if (m == nullptr) return std::string();
+  return EncodeProtoJson(*m, canonical);
+}
+
+std::string EncodeProtoJson(const MessageSchema& schema, const ordered_json& canonical) {
   std::string out;
-  if (m == nullptr) return out;
   out.reserve(256);
-  AppendProtoJson(*m, canonical, out);
+  AppendProtoJson(schema, canonical, out);
   return out;
 }
 

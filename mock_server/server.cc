@@ -146,6 +146,10 @@ Result<std::unique_ptr<MockServer>> MockServer::Start(const MockServerOptions& o
   parts->router = std::make_shared<http::KusciaRouter>(router_options,
                                                        BindMethods(*parts->jobs, *parts->health, *parts->data),
                                                        parts->watch.get(), parts->log.get());
+  // Status polling is the hot route: answered from the engine's cached encodings when it succeeds.
+  parts->router->SetEncodedMethod("/api/v1/job/status/batchQuery", [jobs = parts->jobs.get()](const auto& request) {
+    return jobs->EncodedBatchQueryJobStatus(request);
+  });
 
   parts->journal = std::make_unique<journal::RequestJournal>(options.journal_size);
   parts->handshakes = std::make_unique<journal::HandshakeLog>();

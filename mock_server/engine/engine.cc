@@ -5,6 +5,7 @@
 
 #include "mock_server/engine/job_view.h"
 #include "api/envelope.h"
+#include "api/json_codec.h"
 
 namespace kuscia::mock::engine {
 
@@ -105,6 +106,9 @@ void Engine::PublishLocked(EventType type, Entry& entry, bool visible_change) {
   if (visible_change || !entry.job_status) {
     entry.record.version = ++last_version;
     entry.job_status = std::make_shared<const nlohmann::ordered_json>(BuildJobStatus(entry.record));
+    // Encoded here, once per visible change, rather than once per status query.
+    entry.encoded_job_status =
+        std::make_shared<const std::string>(api::EncodeProtoJson(kJobStatusMessage, *entry.job_status));
   }
   JobEvent event{type, entry.record.version, entry.job_status};
   for (auto& [id, listener] : listeners_) listener(event);
@@ -143,17 +147,28 @@ Result<JobSnapshot> Engine::GetJob(std::string_view job_id) const {
   return JobSnapshot{entry.record.spec, entry.record.phase, entry.record.version, entry.job_status};
 }
 
-Result<std::vector<std::shared_ptr<const nlohmann::ordered_json>>> Engine::GetJobStatuses(
-    const std::vector<std::string>& job_ids) const {
+template <typename T>
+Result<std::vector<std::shared_ptr<const T>>> Engine::CollectForIds(const std::vector<std::string>& job_ids,
+                                                                    std::shared_ptr<const T> Entry::*field) const {
   std::lock_guard lock(mu_);
-  std::vector<std::shared_ptr<const nlohmann::ordered_json>> statuses;
-  statuses.reserve(job_ids.size());
+  std::vector<std::shared_ptr<const T>> values;
+  values.reserve(job_ids.size());
   for (const std::string& id : job_ids) {
     auto it = jobs_.find(id);
     if (it == jobs_.end()) return NotFound(api::JobNotFoundMessage(id));
-    statuses.push_back(it->second.job_status);
+    values.push_back(it->second.*field);
   }
-  return statuses;
+  return values;
+}
+
+Result<std::vector<std::shared_ptr<const nlohmann::ordered_json>>> Engine::GetJobStatuses(
+    const std::vector<std::string>& job_ids) const {
+  return CollectForIds(job_ids, &Entry::job_status);
+}
+
+Result<std::vector<std::shared_ptr<const std::string>>> Engine::GetEncodedJobStatuses(
+    const std::vector<std::string>& job_ids) const {
+  return CollectForIds(job_ids, &Entry::encoded_job_status);
 }
 
 Status Engine::DeleteJob(std::string_view job_id) {

@@ -47,6 +47,9 @@ struct EngineOptions {
   uint64_t seed = 0;  // for generated task ids; 0 = nondeterministic
 };
 
+// The message of one job's status in BatchQueryJobStatusResponseData.jobs (and WatchJobEventResponse.object).
+inline constexpr std::string_view kJobStatusMessage = "JobStatus";
+
 enum class EventType : int { kAdded = 0, kModified = 1, kDeleted = 2 };
 
 struct JobEvent {
@@ -90,6 +93,10 @@ class Engine {
   Result<JobSnapshot> GetJob(std::string_view job_id) const;
   // All or nothing, in request order, duplicates allowed: NotFound for the first missing id.
   Result<std::vector<std::shared_ptr<const nlohmann::ordered_json>>> GetJobStatuses(
+      const std::vector<std::string>& job_ids) const;
+  // The same statuses already encoded: each is EncodeProtoJson(kJobStatusMessage, status), made when the job
+  // last visibly changed, so a batch query can be answered by joining bytes (same rules as GetJobStatuses).
+  Result<std::vector<std::shared_ptr<const std::string>>> GetEncodedJobStatuses(
       const std::vector<std::string>& job_ids) const;
   Status DeleteJob(std::string_view job_id);
 
@@ -137,7 +144,12 @@ class Engine {
   struct Entry {
     JobRecord record;
     std::shared_ptr<const nlohmann::ordered_json> job_status;
+    std::shared_ptr<const std::string> encoded_job_status;  // job_status as protojson; rebuilt with it
   };
+
+  template <typename T>
+  Result<std::vector<std::shared_ptr<const T>>> CollectForIds(const std::vector<std::string>& job_ids,
+                                                              std::shared_ptr<const T> Entry::*field) const;
 
   void RunDueLocked(TimePoint now);
   void CatchUpLocked();  // real clock: apply what is overdue before an update, as the controller would have

@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "api/json_codec.h"
 #include "mock_server/engine/engine_test_util.h"
 #include "testing/status_matchers.h"
 #include "testing/wait.h"
@@ -278,6 +279,47 @@ TEST(EngineOperations, BatchStatusIsAllOrNothing) {
   EXPECT_EQ((*both->at(0))["job_id"], "j");
   EXPECT_THAT(m.engine().GetJobStatuses({"j", "nope", "gone"}).status(),
               StatusIs(StatusCode::kNotFound, "kusciajobs.kuscia.secretflow \"nope\" not found"));
+}
+
+// The encoded statuses a batch query is joined from: exactly the protojson of the cached statuses.
+TEST(EngineEncodedStatuses, AreTheProtoJsonOfTheStatusesInEveryState) {
+  for (const StateSetup& setup : Setups()) {
+    SCOPED_TRACE(setup.name);
+    ManualEngine m;
+    setup.run(m);
+    auto encoded = m.engine().GetEncodedJobStatuses({"j", "j"});
+    auto statuses = m.engine().GetJobStatuses({"j"});
+    ASSERT_THAT(encoded.status(), IsOk());
+    ASSERT_THAT(statuses.status(), IsOk());
+    ASSERT_EQ(encoded->size(), 2u);
+    EXPECT_EQ(encoded->at(0), encoded->at(1)) << "one shared encoding per job";
+    EXPECT_EQ(*encoded->at(0), api::EncodeProtoJson("JobStatus", *statuses->at(0)));
+    ordered_json decoded = ordered_json::parse(*encoded->at(0));
+    EXPECT_EQ(decoded["job_id"], "j");
+    EXPECT_EQ(decoded["status"]["state"], std::string(setup.name) == "New" ? "Pending" : setup.name);
+  }
+}
+
+TEST(EngineEncodedStatuses, AreRebuiltOnVisibleChangesOnly) {
+  ManualEngine m;
+  CreateJ(m);
+  auto encoded = [&m] { return m.engine().GetEncodedJobStatuses({"j"}).value().at(0); };
+  std::shared_ptr<const std::string> pending = encoded();
+  EXPECT_THAT(*pending, ::testing::StartsWith(R"({"job_id":"j","status":{"state":"Pending","err_msg":"",)"));
+  m.Advance(0);
+  std::shared_ptr<const std::string> running = encoded();
+  EXPECT_THAT(*running, ::testing::StartsWith(R"({"job_id":"j","status":{"state":"Running","err_msg":"",)"));
+  // A stage label alone changes no status: the same bytes are served until the controller acts on it.
+  ASSERT_THAT(m.engine().StopJob("j"), IsOk());
+  EXPECT_EQ(encoded(), running);
+  m.Advance(0);
+  std::shared_ptr<const std::string> stopped = encoded();
+  EXPECT_THAT(*stopped, ::testing::HasSubstr(R"("state":"Failed","err_msg":"Party:  execute the cmd: Stop.")"));
+  EXPECT_EQ(*stopped, api::EncodeProtoJson("JobStatus", *m.engine().GetJobStatuses({"j"}).value().at(0)));
+  EXPECT_THAT(*running, ::testing::HasSubstr(R"("state":"Running")")) << "bytes handed out are never modified";
+  ASSERT_THAT(m.engine().DeleteJob("j"), IsOk());
+  EXPECT_THAT(m.engine().GetEncodedJobStatuses({"j"}).status(),
+              StatusIs(StatusCode::kNotFound, "kusciajobs.kuscia.secretflow \"j\" not found"));
 }
 
 TEST(EngineOperations, OutcomeHookChoosesThePlanWhenCreateBringsNone) {

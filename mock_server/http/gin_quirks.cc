@@ -1,5 +1,6 @@
 #include "mock_server/http/gin_quirks.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace kuscia::mock::http {
@@ -32,9 +33,23 @@ std::string GoPathClean(std::string_view path) {
   return cleaned.empty() ? "/" : cleaned;
 }
 
+// True when path.Clean leaves `path` as it is (a trailing slash aside): rooted, with no empty, `.` or `..`
+// element. Every well-formed request takes this allocation-free answer.
+bool IsCleanPath(std::string_view path) {
+  if (path.empty() || path.front() != '/') return false;
+  for (size_t start = 1; start < path.size();) {
+    size_t end = std::min(path.find('/', start), path.size());
+    std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<std::string> CleanPathRedirectTarget(std::string_view path) {
+  if (IsCleanPath(path)) return std::nullopt;
   std::string candidate = path.empty() || path.front() != '/' ? "/" + std::string(path) : std::string(path);
   std::string cleaned = GoPathClean(candidate);
   // ServeMux keeps a trailing slash: `/a/` is clean, only `//`-style noise is not.

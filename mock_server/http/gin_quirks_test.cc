@@ -16,6 +16,7 @@ TEST(CleanPathTest, CleanPathsAreLeftAlone) {
   EXPECT_EQ(CleanPathRedirectTarget("/api/v1/job/create"), std::nullopt);
   EXPECT_EQ(CleanPathRedirectTarget("/"), std::nullopt);
   EXPECT_EQ(CleanPathRedirectTarget("/api/v1/job/create/"), std::nullopt) << "trailing slash is gin's business";
+  EXPECT_EQ(CleanPathRedirectTarget("/.../a.b/.c"), std::nullopt) << "only `.` and `..` are special elements";
 }
 
 TEST(CleanPathTest, ServeMuxCleansDoubleSlashesDotsAndDotDots) {
@@ -24,6 +25,12 @@ TEST(CleanPathTest, ServeMuxCleansDoubleSlashesDotsAndDotDots) {
   EXPECT_EQ(CleanPathRedirectTarget("/api/v2/../v1/job/create"), "/api/v1/job/create");
   EXPECT_EQ(CleanPathRedirectTarget("/api//v1/job/"), "/api/v1/job/");
   EXPECT_EQ(CleanPathRedirectTarget("/.."), "/");
+  EXPECT_EQ(CleanPathRedirectTarget("/api/v1/."), "/api/v1");
+  EXPECT_EQ(CleanPathRedirectTarget("/api/v1/job/.."), "/api/v1");
+  EXPECT_EQ(CleanPathRedirectTarget("/api/v1//"), "/api/v1/");
+  EXPECT_EQ(CleanPathRedirectTarget("//"), "/");
+  EXPECT_EQ(CleanPathRedirectTarget("api/v1"), "/api/v1");
+  EXPECT_EQ(CleanPathRedirectTarget(""), "/");
 }
 
 TEST(RedirectTest, PostTrailingSlashIs307WithLocationAndNoBody) {

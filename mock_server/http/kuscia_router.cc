@@ -1,6 +1,7 @@
 #include "mock_server/http/kuscia_router.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <cstdio>
 #include <exception>
@@ -10,6 +11,7 @@
 #include "api/error_codes.h"
 #include "api/envelope.h"
 #include "api/json_codec.h"
+#include "api/message_schema.h"
 #include "api/routes.h"
 #include "mock_server/http/gin_quirks.h"
 
@@ -182,12 +184,27 @@ class WatchStream : public std::enable_shared_from_this<WatchStream> {
 KusciaRouter::KusciaRouter(RouterOptions options, std::unordered_map<std::string, UnaryMethod> methods,
                            WatchSource* watch, RequestLog* log)
     : options_(std::move(options)),
-      methods_(std::move(methods)),
       watch_(watch),
       log_(log),
       token_(std::make_shared<const std::string>(options_.token)),
       mode_(options_.mode),
-      started_(Clock::now()) {}
+      started_(Clock::now()) {
+  for (auto& [path, method] : methods) {
+    const api::RouteInfo* route = api::FindRoute(path);
+    if (route == nullptr) continue;  // never routed to: requests only reach paths of api/routes
+    const api::MessageSchema* request_schema = api::FindMessage(route->request_message);
+    const api::MessageSchema* response_schema = api::FindMessage(route->response_message);
+    assert(request_schema != nullptr && response_schema != nullptr &&
+           "every route's messages are described (api_contract test)");
+    if (request_schema == nullptr || response_schema == nullptr) continue;
+    unary_routes_[route] = UnaryRoute{request_schema, response_schema, std::move(method), nullptr};
+  }
+}
+
+void KusciaRouter::SetEncodedMethod(std::string_view path, EncodedUnaryMethod method) {
+  auto found = unary_routes_.find(api::FindRoute(path));
+  if (found != unary_routes_.end()) found->second.encoded = std::move(method);
+}
 
 void KusciaRouter::SetToken(std::string token) { token_.store(std::make_shared<const std::string>(std::move(token))); }
 
@@ -332,13 +349,13 @@ HttpResponse KusciaRouter::Route(const HttpRequest& request, std::shared_ptr<Res
     return JsonResponse(api::FrameworkErrorBody("kuscia-mock does not implement the stream " + route->path));
   }
 
-  auto found = methods_.find(route->path);
-  if (found == methods_.end()) {
+  auto found = unary_routes_.find(route);
+  if (found == unary_routes_.end()) {
     api_code = 11101;
     return JsonResponse(api::FrameworkErrorBody("kuscia-mock does not implement " + route->path +
                                                 " (only the services listed in docs/mock-server.md)"));
   }
-  return CallUnary(request, route->request_message, route->response_message, found->second, api_code);
+  return CallUnary(request, found->second, api_code);
 }
 
 HttpResponse KusciaRouter::Probe(std::string_view path) const {
@@ -353,8 +370,7 @@ HttpResponse KusciaRouter::Probe(std::string_view path) const {
   return response;
 }
 
-HttpResponse KusciaRouter::CallUnary(const HttpRequest& request, std::string_view request_message,
-                                     std::string_view response_message, const UnaryMethod& method,
+HttpResponse KusciaRouter::CallUnary(const HttpRequest& request, const UnaryRoute& unary,
                                      std::optional<int>& api_code) const {
   nlohmann::ordered_json canonical_request;
   switch (ClassifyContentType(request.Header("Content-Type"))) {
@@ -366,10 +382,10 @@ HttpResponse KusciaRouter::CallUnary(const HttpRequest& request, std::string_vie
                           "application/x-protobuf");
     case BodyDecoder::kOtherMime:
       // gin's form/XML/YAML binders leave a proto request empty; the service's validation then answers.
-      canonical_request = api::Canonicalize(request_message, nlohmann::ordered_json::object());
+      canonical_request = api::Canonicalize(*unary.request_schema, nlohmann::ordered_json::object());
       break;
     case BodyDecoder::kJsonProto: {
-      Result<nlohmann::ordered_json> decoded = api::DecodeJsonRequest(request.body, request_message);
+      Result<nlohmann::ordered_json> decoded = api::DecodeJsonRequest(request.body, *unary.request_schema);
       if (!decoded.ok()) {
         api_code = 11101;
         return JsonResponse(api::FrameworkErrorBody(decoded.status().message()));
@@ -380,7 +396,13 @@ HttpResponse KusciaRouter::CallUnary(const HttpRequest& request, std::string_vie
   }
   nlohmann::ordered_json response;
   try {
-    response = method(canonical_request);
+    if (unary.encoded) {
+      if (std::optional<api::EncodedResponse> encoded = unary.encoded(canonical_request)) {
+        api_code = encoded->code;
+        return JsonResponse(std::move(encoded->body));
+      }
+    }
+    response = unary.method(canonical_request);
   } catch (const std::exception& e) {
     // The decorator recovers a handler panic into an 11101 framework error (§2.2).
     api_code = 11101;
@@ -390,7 +412,7 @@ HttpResponse KusciaRouter::CallUnary(const HttpRequest& request, std::string_vie
   if (status.is_object() && status.contains("code") && status["code"].is_number_integer()) {
     api_code = status["code"].get<int>();
   }
-  return JsonResponse(api::EncodeProtoJson(response_message, response));
+  return JsonResponse(api::EncodeProtoJson(*unary.response_schema, response));
 }
 
 HttpResponse KusciaRouter::StartWatch(const HttpRequest& request, std::shared_ptr<ResponseWriter>& writer,

@@ -9,6 +9,7 @@
 // just before the answer's last byte (docs/control-plane.md).
 //
 //   auto router = std::make_shared<KusciaRouter>(options, std::move(methods), &watch_source, &log);
+//   router->SetEncodedMethod("/api/v1/job/status/batchQuery", encoded_batch_query);  // optional fast path
 //   HttpServer::Start(server_options, router);
 #pragma once
 
@@ -17,9 +18,14 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
+#include "api/envelope.h"
+#include "api/message_schema.h"
+#include "api/routes.h"
 #include "mock_server/faults/delivery.h"
 #include "mock_server/faults/fault_rule.h"
 #include "mock_server/http/request_log.h"
@@ -30,6 +36,12 @@ namespace kuscia::mock::http {
 
 // A unary Kuscia method: canonical request message in, canonical response message out (docs/design.md).
 using UnaryMethod = std::function<nlohmann::ordered_json(const nlohmann::ordered_json& request)>;
+
+// An optional fast path beside a route's UnaryMethod, for hot routes whose answer can be joined from cached
+// bytes: the same answer, already encoded as the response message. Nullopt hands the request to the
+// UnaryMethod, so errors and uncommon cases are answered in one place only.
+using EncodedUnaryMethod =
+    std::function<std::optional<api::EncodedResponse>(const nlohmann::ordered_json& request)>;
 
 // One change seen by WatchJob: type 0 ADDED, 1 MODIFIED, 2 DELETED; `job_status` is a canonical JobStatus.
 struct WatchEvent {
@@ -74,13 +86,22 @@ class KusciaRouter : public transport::RequestHandler {
   void SetMode(transport::ProtocolMode mode);
   // Call before the server starts; the hooks must outlive the transport.
   void AttachControl(ControlHooks hooks) { control_ = hooks; }
+  // Call before the server starts. Ignored unless `path` has a UnaryMethod (the fallback is required).
+  void SetEncodedMethod(std::string_view path, EncodedUnaryMethod method);
 
  private:
+  // What serves one unary route, with its messages' schemas looked up once rather than per request.
+  struct UnaryRoute {
+    const api::MessageSchema* request_schema = nullptr;
+    const api::MessageSchema* response_schema = nullptr;
+    UnaryMethod method;
+    EncodedUnaryMethod encoded;  // may be empty
+  };
+
   transport::HttpResponse Route(const transport::HttpRequest& request, std::shared_ptr<transport::ResponseWriter>& writer,
                                 bool& streamed, std::optional<int>& api_code, const faults::WatchFaults& watch_faults);
   transport::HttpResponse Probe(std::string_view path) const;
-  transport::HttpResponse CallUnary(const transport::HttpRequest& request, std::string_view request_message,
-                                    std::string_view response_message, const UnaryMethod& method,
+  transport::HttpResponse CallUnary(const transport::HttpRequest& request, const UnaryRoute& unary,
                                     std::optional<int>& api_code) const;
   transport::HttpResponse StartWatch(const transport::HttpRequest& request,
                                      std::shared_ptr<transport::ResponseWriter>& writer, bool& streamed,
@@ -91,7 +112,7 @@ class KusciaRouter : public transport::RequestHandler {
   bool TokenRequired() const;
 
   RouterOptions options_;
-  std::unordered_map<std::string, UnaryMethod> methods_;
+  std::unordered_map<const api::RouteInfo*, UnaryRoute> unary_routes_;  // keyed by api::FindRoute's answer
   WatchSource* watch_;
   RequestLog* log_;
   ControlHooks control_;

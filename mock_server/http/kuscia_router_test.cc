@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "api/envelope.h"
+#include "mock_server/journal/request_journal.h"
 #include "testing/wait.h"
 
 namespace kuscia::mock::http {
@@ -119,7 +120,25 @@ class KusciaRouterTest : public ::testing::Test {
     methods["/api/v1/job/delete"] = [](const nlohmann::ordered_json&) -> nlohmann::ordered_json {
       throw std::runtime_error("index out of range");
     };
+    methods["/api/v1/job/status/batchQuery"] = [this](const nlohmann::ordered_json& request) {
+      ++document_calls;
+      last_request = request;
+      return api::MakeResponse(api::ErrorStatus(11203, "kusciajobs.kuscia.secretflow \"slow\" not found"));
+    };
     router = std::make_unique<KusciaRouter>(options, std::move(methods), &watch, nullptr);
+    // Answers job "fast" itself, throws for "boom" and leaves every other request to the document method.
+    router->SetEncodedMethod("/api/v1/job/status/batchQuery",
+                             [](const nlohmann::ordered_json& request) -> std::optional<api::EncodedResponse> {
+                               const auto& first = request["job_ids"].at(0);
+                               if (first == "boom") throw std::runtime_error("cache miss");
+                               if (first != "fast") return std::nullopt;
+                               return api::EncodedResponse{7, R"({"status":{"code":7},"data":{"jobs":[]}})"};
+                             });
+    // Without a document method there is nothing to speed up: the route stays unimplemented.
+    router->SetEncodedMethod("/api/v1/serving/create", [](const nlohmann::ordered_json&) {
+      return std::optional<api::EncodedResponse>(api::EncodedResponse{0, "{}"});
+    });
+    router->AttachControl({&journal, nullptr});
   }
 
   std::shared_ptr<RecordingWriter> Call(const std::string& method, const std::string& target, std::string body,
@@ -153,7 +172,9 @@ class KusciaRouterTest : public ::testing::Test {
   }
 
   FakeWatchSource watch;
+  journal::RequestJournal journal;
   std::unique_ptr<KusciaRouter> router;
+  int document_calls = 0;
   std::vector<std::shared_ptr<RecordingWriter>> writers_;
   nlohmann::ordered_json last_request;
 };
@@ -246,6 +267,44 @@ TEST_F(KusciaRouterTest, AServiceFailureBecomesTheRecoveredPanicAnswer) {
 TEST_F(KusciaRouterTest, UnimplementedRoutesSaySoInsteadOfPretending) {
   auto w = Post("/api/v1/serving/create", "{}");
   EXPECT_EQ(w->sent->status, 200);
+  EXPECT_THAT(w->sent->body, HasSubstr("kuscia-mock does not implement /api/v1/serving/create"));
+}
+
+TEST_F(KusciaRouterTest, AnEncodedMethodAnswersWithItsBytesAndCode) {
+  auto w = Post("/api/v1/job/status/batchQuery", R"({"jobIds":["fast"]})");
+  ASSERT_TRUE(w->sent);
+  EXPECT_EQ(w->sent->status, 200);
+  EXPECT_EQ(Header(*w->sent, "Content-Type"), "application/json; charset=utf-8");
+  EXPECT_EQ(w->sent->body, R"({"status":{"code":7},"data":{"jobs":[]}})");
+  EXPECT_EQ(document_calls, 0);
+  std::vector<journal::JournalEntry> entries = journal.Query({});
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].api_code, 7);
+  EXPECT_EQ(entries[0].http_status, 200);
+}
+
+TEST_F(KusciaRouterTest, AnEncodedMethodsNulloptFallsBackToTheDocumentMethod) {
+  auto w = Post("/api/v1/job/status/batchQuery", R"({"job_ids":["slow"]})");
+  EXPECT_EQ(document_calls, 1);
+  EXPECT_EQ(last_request["job_ids"], nlohmann::ordered_json::array({"slow"}));
+  EXPECT_EQ(w->sent->body,
+            R"({"status":{"code":11203,"message":"kusciajobs.kuscia.secretflow \"slow\" not found","details":[]},)"
+            R"("data":null})");
+  EXPECT_EQ(journal.Query({}).at(0).api_code, 11203);
+  // Decode errors never reach either method.
+  auto bad = Post("/api/v1/job/status/batchQuery", R"({"job_ids":"fast"})");
+  EXPECT_THAT(bad->sent->body, HasSubstr(R"("code":11101)"));
+  EXPECT_EQ(document_calls, 1);
+}
+
+TEST_F(KusciaRouterTest, AnEncodedMethodsFailureIsTheRecoveredPanicToo) {
+  auto w = Post("/api/v1/job/status/batchQuery", R"({"job_ids":["boom"]})");
+  EXPECT_EQ(w->sent->body, R"({"status":{"code":11101,"message":"doBizProcess panic, err: cache miss"}})");
+  EXPECT_EQ(document_calls, 0);
+}
+
+TEST_F(KusciaRouterTest, AnEncodedMethodWithoutADocumentMethodIsIgnored) {
+  auto w = Post("/api/v1/serving/create", "{}");
   EXPECT_THAT(w->sent->body, HasSubstr("kuscia-mock does not implement /api/v1/serving/create"));
 }
 

@@ -1,8 +1,11 @@
 #include "mock_server/services/job_service.h"
 
+#include <cassert>
+
 #include "mock_server/services/create_job_request.h"
 #include "api/envelope.h"
 #include "api/error_codes.h"
+#include "api/json_codec.h"
 
 namespace kuscia::mock::services {
 namespace {
@@ -20,6 +23,46 @@ std::string JobIdOf(const ordered_json& request) {
 }
 
 ordered_json JobIdData(const std::string& job_id) { return {{"job_id", job_id}}; }
+
+constexpr std::string_view kBatchQueryResponse = "BatchQueryJobStatusResponse";
+
+std::vector<std::string> JobIdsOf(const ordered_json& request) {
+  auto ids_it = request.find("job_ids");
+  std::vector<std::string> job_ids;
+  if (ids_it != request.end() && ids_it->is_array()) {
+    job_ids.reserve(ids_it->size());
+    for (const ordered_json& id : *ids_it) job_ids.push_back(id.is_string() ? id.get<std::string>() : "");
+  }
+  return job_ids;
+}
+
+// BatchQueryJobStatus's validation message for `job_ids`, or null when the ids are acceptable.
+const char* JobIdsProblem(const std::vector<std::string>& job_ids) {
+  if (job_ids.empty()) return "job ids can not be empty";
+  for (const std::string& id : job_ids) {
+    if (id.empty()) return "job id can not be empty";
+  }
+  return nullptr;
+}
+
+// The success answer of a batch query around its jobs: `head` ends with `"jobs":[`, `tail` starts with `]`.
+// Cut out of the encoding of an empty batch, so the assembled answer cannot drift from the encoded document.
+struct BatchEnvelope {
+  std::string head;
+  std::string tail;
+};
+
+const BatchEnvelope& SuccessBatchEnvelope() {
+  static const BatchEnvelope envelope = [] {
+    std::string empty = api::EncodeProtoJson(kBatchQueryResponse, SuccessResponse({{"jobs", ordered_json::array()}}));
+    constexpr std::string_view kEmptyJobs = R"("jobs":[])";
+    std::size_t at = empty.find(kEmptyJobs);
+    assert(at != std::string::npos && "BatchQueryJobStatusResponse lost its jobs field");
+    std::size_t cut = at + kEmptyJobs.size() - 1;  // just before the closing ']'
+    return BatchEnvelope{empty.substr(0, cut), empty.substr(cut)};
+  }();
+  return envelope;
+}
 
 // QueryJob's TaskConfig: party resources are always null and `tolerable` is not part of the message.
 ordered_json TaskConfig(const engine::TaskSpec& task) {
@@ -91,20 +134,32 @@ ordered_json JobService::QueryJob(const ordered_json& request) {
 }
 
 ordered_json JobService::BatchQueryJobStatus(const ordered_json& request) {
-  auto ids_it = request.find("job_ids");
-  std::vector<std::string> job_ids;
-  if (ids_it != request.end() && ids_it->is_array()) {
-    for (const ordered_json& id : *ids_it) job_ids.push_back(id.is_string() ? id.get<std::string>() : "");
-  }
-  if (job_ids.empty()) return ErrorResponse(api::kErrRequestValidate, "job ids can not be empty");
-  for (const std::string& id : job_ids) {
-    if (id.empty()) return ErrorResponse(api::kErrRequestValidate, "job id can not be empty");
-  }
+  std::vector<std::string> job_ids = JobIdsOf(request);
+  if (const char* problem = JobIdsProblem(job_ids)) return ErrorResponse(api::kErrRequestValidate, problem);
   auto statuses = engine_.GetJobStatuses(job_ids);
   if (!statuses.ok()) return ErrorResponse(api::kErrQueryJobStatus, statuses.status().message());
   ordered_json jobs = ordered_json::array();
   for (const auto& status : *statuses) jobs.push_back(*status);
   return SuccessResponse({{"jobs", std::move(jobs)}});
+}
+
+std::optional<api::EncodedResponse> JobService::EncodedBatchQueryJobStatus(const ordered_json& request) {
+  std::vector<std::string> job_ids = JobIdsOf(request);
+  if (JobIdsProblem(job_ids) != nullptr) return std::nullopt;
+  auto statuses = engine_.GetEncodedJobStatuses(job_ids);
+  if (!statuses.ok()) return std::nullopt;
+  const BatchEnvelope& envelope = SuccessBatchEnvelope();
+  std::size_t size = envelope.head.size() + envelope.tail.size() + statuses->size();
+  for (const auto& status : *statuses) size += status->size();
+  api::EncodedResponse response;
+  response.body.reserve(size);
+  response.body += envelope.head;
+  for (std::size_t i = 0; i < statuses->size(); ++i) {
+    if (i > 0) response.body.push_back(',');
+    response.body += *(*statuses)[i];
+  }
+  response.body += envelope.tail;
+  return response;
 }
 
 ordered_json JobService::DeleteJob(const ordered_json& request) {

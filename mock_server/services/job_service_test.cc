@@ -242,6 +242,100 @@ TEST_F(JobServiceTest, BatchQueryRules) {
   ASSERT_EQ(both["data"]["jobs"].size(), 2u);  // duplicates allowed, request order
 }
 
+// What the HTTP layer would send for `request` without the fast path.
+std::string SlowBatchBytes(JobService& jobs, const ordered_json& request) {
+  return api::EncodeProtoJson("BatchQueryJobStatusResponse", jobs.BatchQueryJobStatus(request));
+}
+
+ordered_json BatchRequest(std::vector<std::string> ids) { return {{"header", nullptr}, {"job_ids", ids}}; }
+
+TEST_F(JobServiceTest, EncodedBatchQueryIsTheEncodedDocumentByteForByte) {
+  // One job in each state at t=3; tasks take 1 s.
+  ordered_json failing = TutorialRequest("failed");
+  failing["custom_fields"] = {{"mock.fail.job-split", "bob"}, {"mock.msg.job-split", "oom-killed"}};
+  ordered_json slow = TutorialRequest("running");
+  slow["custom_fields"] = {{"mock.seconds", "100"}};
+  ordered_json waiting = TutorialRequest("awaiting");
+  waiting["custom_fields"] = {{"mock.approval", "wait"}};
+  for (const ordered_json& request : {TutorialRequest("succeeded"), failing, slow, waiting}) {
+    ASSERT_EQ(jobs_.CreateJob(request)["status"]["code"], 0) << request["job_id"];
+  }
+  // An id and a message that need JSON escaping (the engine takes ids the API's validation would refuse).
+  const std::string odd_id = "job \"quoted\" \\ <&> caf\u00e9";
+  engine::OutcomePlan plan;
+  plan.tasks["a"].failing_parties = {"alice"};
+  plan.tasks["a"].err_msg = "exit \"1\"\n<&>\tcaf\u00e9";
+  m_.Create(engine::testutil::Job(odd_id, {engine::testutil::Task("a"), engine::testutil::Task("b", {"a"})}), plan);
+  m_.Advance(3);
+  ASSERT_EQ(jobs_.CreateJob(TutorialRequest("pending"))["status"]["code"], 0);
+
+  const std::vector<std::string> ids = {"pending", "running", "succeeded", "failed", "awaiting", odd_id, "pending"};
+  for (const std::string& id : ids) {
+    SCOPED_TRACE(id);
+    std::optional<api::EncodedResponse> fast = jobs_.EncodedBatchQueryJobStatus(BatchRequest({id}));
+    ASSERT_TRUE(fast.has_value());
+    EXPECT_EQ(fast->code, 0);
+    EXPECT_EQ(fast->body, SlowBatchBytes(jobs_, BatchRequest({id})));
+  }
+  std::optional<api::EncodedResponse> batch = jobs_.EncodedBatchQueryJobStatus(BatchRequest(ids));
+  ASSERT_TRUE(batch.has_value());
+  EXPECT_EQ(batch->body, SlowBatchBytes(jobs_, BatchRequest(ids)));
+
+  ordered_json answer = ordered_json::parse(batch->body);
+  EXPECT_EQ(answer["status"], ordered_json::parse(R"({"code":0,"message":"success","details":[]})"));
+  const ordered_json& jobs = answer["data"]["jobs"];
+  ASSERT_EQ(jobs.size(), ids.size());
+  std::vector<std::string> states;
+  for (const ordered_json& job : jobs) states.push_back(job["status"]["state"]);
+  EXPECT_THAT(states, ::testing::ElementsAre("Pending", "Running", "Succeeded", "Failed", "AwaitingApproval",
+                                             "Failed", "Pending"));
+  EXPECT_EQ(jobs[1]["status"]["tasks"][0]["state"], "Running");
+  EXPECT_EQ(jobs[1]["status"]["tasks"][1]["state"], "Pending");
+  EXPECT_EQ(jobs[2]["status"]["end_time"], At(2));
+  EXPECT_EQ(jobs[3]["status"]["err_msg"], "Task[job-split]-Party[bob]: oom-killed");
+  EXPECT_EQ(jobs[2]["status"]["approve_status_list"],
+            ordered_json::parse(R"([{"domain_id":"alice","state":"JobAccepted"},
+                                    {"domain_id":"bob","state":"JobAccepted"}])"));
+  EXPECT_EQ(jobs[4]["status"]["approve_status_list"],
+            ordered_json::parse(R"([{"domain_id":"alice","state":"JobAccepted"}])"));
+  EXPECT_EQ(jobs[5]["job_id"], odd_id);
+  EXPECT_THAT(batch->body, ::testing::HasSubstr(R"("job_id":"job \"quoted\" \\ <&> café")"));
+  EXPECT_THAT(batch->body, ::testing::HasSubstr(R"(exit \"1\"\n<&>\tcafé)"));
+}
+
+TEST_F(JobServiceTest, EncodedBatchQueryLeavesEveryErrorToTheDocumentPath) {
+  ASSERT_EQ(jobs_.CreateJob(TutorialRequest("a"))["status"]["code"], 0);
+  for (const ordered_json& request :
+       {BatchRequest({}), BatchRequest({"a", ""}), BatchRequest({"a", "missing"}), ordered_json::object()}) {
+    SCOPED_TRACE(request.dump());
+    EXPECT_EQ(jobs_.EncodedBatchQueryJobStatus(request), std::nullopt);
+    EXPECT_NE(jobs_.BatchQueryJobStatus(request)["status"]["code"], 0);
+  }
+}
+
+TEST_F(JobServiceTest, EncodedBatchQueryFollowsTheJob) {
+  auto state_in_fast_answer = [this] {
+    std::optional<api::EncodedResponse> fast = jobs_.EncodedBatchQueryJobStatus(BatchRequest({"j"}));
+    if (!fast) return std::string("<no fast answer>");
+    EXPECT_EQ(fast->body, SlowBatchBytes(jobs_, BatchRequest({"j"})));
+    return ordered_json::parse(fast->body)["data"]["jobs"][0]["status"]["state"].get<std::string>();
+  };
+  ASSERT_EQ(jobs_.CreateJob(TutorialRequest("j"))["status"]["code"], 0);
+  EXPECT_EQ(state_in_fast_answer(), "Pending");
+  m_.Advance(0);
+  EXPECT_EQ(state_in_fast_answer(), "Running");
+  EXPECT_EQ(jobs_.SuspendJob({{"job_id", "j"}, {"reason", ""}})["status"]["code"], 0);
+  m_.Advance(0);
+  EXPECT_EQ(state_in_fast_answer(), "Suspended");
+  EXPECT_EQ(jobs_.RestartJob({{"job_id", "j"}, {"reason", ""}})["status"]["code"], 0);
+  m_.Advance(2);
+  EXPECT_EQ(state_in_fast_answer(), "Succeeded");
+  EXPECT_EQ(jobs_.DeleteJob({{"job_id", "j"}})["status"]["code"], 0);
+  EXPECT_EQ(state_in_fast_answer(), "<no fast answer>");
+  ASSERT_EQ(jobs_.CreateJob(TutorialRequest("j"))["status"]["code"], 0);
+  EXPECT_EQ(state_in_fast_answer(), "Pending") << "a re-created job is not served from the old job's bytes";
+}
+
 TEST_F(JobServiceTest, StageOperationsPhaseMessages) {
   ASSERT_EQ(jobs_.CreateJob(TutorialRequest("j"))["status"]["code"], 0);
   ordered_json id = {{"job_id", "j"}, {"reason", ""}};
