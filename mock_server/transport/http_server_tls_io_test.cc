@@ -3,10 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "mock_server/transport/server_test_fixture.h"
+#include "sys/process.h"
 
 namespace kuscia::mock::transport::testing {
 namespace {
@@ -114,6 +116,34 @@ TEST_F(ServerTest, QuietTlsStreamGivesItsBuffersBackAndKeepsStreaming) {
   std::string rest = c->ReadUntil([](const std::string& got) { return got.find("0\r\n\r\n") != std::string::npos; }, 5s);
   EXPECT_THAT(rest, HasSubstr("{\"n\":2}"));
   EXPECT_THAT(rest, HasSubstr("0\r\n\r\n"));
+}
+
+// Runs `openssl s_client` once over TLS 1.2 with the client certificate, saving or reusing a session.
+std::string Tls12Handshake(uint16_t port, const std::string& ca, const std::string& cert, const std::string& key,
+                           const std::string& session_flags) {
+  Result<sys::ProcessResult> r = sys::RunProcess(
+      {"sh", "-c",
+       "openssl s_client -connect 127.0.0.1:" + std::to_string(port) + " -tls1_2 " + session_flags + " -cert '" +
+           cert + "' -key '" + key + "' -CAfile '" + ca + "' </dev/null"});
+  return r.ok() ? r->stdout_text : r.status().ToString();
+}
+
+TEST_F(ServerTest, Tls12ResumesFromTicketsButNotFromSessionIdsLikeGo) {
+  StartServer(ProtocolMode::kMtls, EchoHandler);
+  // Go's server keeps no session-ID cache: without tickets a TLS 1.2 client is given no session ID, so it
+  // has nothing to resume (s_client then writes no session file).
+  std::filesystem::path by_id = dir_.path() / "by-id.session";
+  std::string first = Tls12Handshake(server_->port(), ca_, client_cert_, client_key_,
+                                     "-no_ticket -sess_out '" + by_id.string() + "'");
+  ASSERT_THAT(first, HasSubstr("New, TLSv1.2"));
+  EXPECT_THAT(first, HasSubstr("Session-ID: \n"));
+  EXPECT_FALSE(std::filesystem::exists(by_id));
+  // With a session ticket it resumes, as from Go (Kuscia leaves session tickets on).
+  std::string by_ticket = (dir_.path() / "by-ticket.session").string();
+  ASSERT_THAT(Tls12Handshake(server_->port(), ca_, client_cert_, client_key_, "-sess_out '" + by_ticket + "'"),
+              HasSubstr("New, TLSv1.2"));
+  EXPECT_THAT(Tls12Handshake(server_->port(), ca_, client_cert_, client_key_, "-sess_in '" + by_ticket + "'"),
+              HasSubstr("Reused, TLSv1.2"));
 }
 
 TEST(ServerStartTest, IdleBufferSweepMustBePositive) {

@@ -174,6 +174,9 @@ Result<SslCtxPtr> BuildServerSslContext(ProtocolMode mode, const TlsMaterial& tl
   } else {
     SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
   }
+  // Go's server resumes only from session tickets and keeps no session-ID cache; OpenSSL's default
+  // server cache would also resume TLS 1.2 session IDs and store every full handshake's session.
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
   // Session resumption with client verification fails without a session id context.
   static constexpr unsigned char kSessionContext[] = "kuscia-mock";
   SSL_CTX_set_session_id_context(ctx.get(), kSessionContext, sizeof kSessionContext - 1);
