@@ -142,7 +142,7 @@ struct ServerOptions {
   int backlog = 1024;
   // How often each loop frees the TLS record buffers (2 x 17 KB) of connections that did no I/O for a
   // whole period: idle keep-alive connections and quiet streams then cost ~25 KB instead of ~60 KB.
-  std::chrono::milliseconds idle_buffer_sweep{1000};
+  std::chrono::milliseconds idle_buffer_sweep{250};
   bool tls13_only = false;  // default: TLS 1.2-1.3 negotiated, 1.3 preferred (Go's defaults)
   std::function<void(const HandshakeFailure&)> on_handshake_failure;  // optional; runs on a loop thread
 };
