@@ -7,6 +7,9 @@
 //  - one read buffer per thread, the response parser only while a request is in flight.
 // Connections are opened `ramp` at a time; the hold starts when all are open (or failed); at its end each
 // loop checks (idle) or closes (watch) its own connections and the last one to finish ends the run.
+// Always bounded: every connection has its own deadline (--timeout) while opening and checking, and the
+// opening and check phases as a whole have bounds too (OpenPhaseBound, CheckPhaseBound: a backstop that
+// counts whatever is left as failed and moves on); the end stops every loop, whatever is still pending.
 // Boost 1.74's asio headers use std::exchange without including <utility>.
 #include <utility>
 
@@ -15,6 +18,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,7 +26,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -38,6 +44,20 @@ std::string_view HoldModeName(HoldMode mode) { return mode == HoldMode::kIdle ? 
 
 std::chrono::nanoseconds EffectiveHeartbeatTolerance(const HoldPlan& plan) {
   return plan.heartbeat_tolerance.count() > 0 ? plan.heartbeat_tolerance : plan.heartbeat / 5;
+}
+
+std::chrono::nanoseconds OpenPhaseBound(const HoldPlan& plan) {
+  if (plan.open_phase_bound.count() > 0) return plan.open_phase_bound;
+  int64_t threads = std::max(1, plan.target.threads);
+  int64_t per_loop = (std::max(1, plan.target.connections) + threads - 1) / threads;
+  int64_t ramp = std::max<int64_t>(1, plan.ramp / threads);  // as Run::Execute gives each loop
+  int64_t waves = (per_loop + ramp - 1) / ramp;
+  return (waves + 1) * std::chrono::nanoseconds(plan.target.timeout);
+}
+
+std::chrono::nanoseconds CheckPhaseBound(const HoldPlan& plan) {
+  if (plan.check_phase_bound.count() > 0) return plan.check_phase_bound;
+  return 2 * std::chrono::nanoseconds(plan.target.timeout);
 }
 
 bool HoldResult::Failed(const HoldPlan& plan) const {
@@ -77,7 +97,20 @@ Status ValidateHoldPlan(const HoldPlan& plan) {
   if (plan.sample_server_memory && plan.memory_sample_interval.count() <= 0) {
     return InvalidArgument("the memory sample interval must be positive");
   }
+  if (plan.open_phase_bound.count() < 0 || plan.check_phase_bound.count() < 0) {
+    return InvalidArgument("the opening and check phase bounds must be >= 0 (0 = derived from --timeout)");
+  }
   return OkStatus();
+}
+
+// "0.3 s", "170 s": for messages.
+std::string SecondsText(std::chrono::nanoseconds span) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", std::chrono::duration<double>(span).count());
+  std::string seconds(text);
+  while (seconds.back() == '0') seconds.pop_back();
+  if (seconds.back() == '.') seconds.pop_back();
+  return seconds + " s";
 }
 
 // Drains this thread's OpenSSL error queue into one line.
@@ -110,11 +143,18 @@ struct Loop {
   std::vector<char> read_buffer = std::vector<char>(16 * 1024);
 
   void OpenMore();
+  // The opening phase's bound passed: nothing more is opened, every connection not yet open fails.
+  void AbandonOpening(const std::string& message);
+  // The check phase's bound passed: every connection not yet finished ends now.
+  void ForceEnd(const std::string& message);
   ~Loop();
 };
 
 // State shared by the loops. The atomics are touched from any loop; the rest from loop 0 only, except
-// the fields set before the loops start.
+// the fields set before the loops start. The run goes through its phases on loop 0, each step at most
+// once: opening -> AllOpen -> holding -> EndHold -> ending -> Finish -> finished. A timer whose completion
+// was already queued when it was cancelled still runs its handler (without an error): every timer handler
+// checks the phase, or a memory sample due while the run finished would re-arm itself forever.
 class Run {
  public:
   Run(const HoldPlan& plan, tcp::endpoint endpoint, SSL_CTX* tls)
@@ -144,8 +184,14 @@ class Run {
   void SampleMemory(uint64_t* into);
   void ScheduleSample();
   void AllOpen();
+  void ForceOpen();
   void EndHold();
+  void ForceEnd();
   void Finish();
+  // Runs `work` on every loop, then `then` on loop 0 once all of them have.
+  void OnEveryLoop(std::function<void(Loop&)> work, std::function<void()> then);
+
+  enum class Phase { kOpening, kHolding, kEnding, kFinished };
 
   const HoldPlan& plan_;
   tcp::endpoint endpoint_;
@@ -153,7 +199,10 @@ class Run {
   std::string request_;
   std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<WorkGuard> guards_;
+  Phase phase_ = Phase::kOpening;  // loop 0 only
+  std::optional<asio::steady_timer> open_timer_;   // the opening phase's bound
   std::optional<asio::steady_timer> hold_timer_;
+  std::optional<asio::steady_timer> end_timer_;    // the check phase's bound
   std::optional<asio::steady_timer> sample_timer_;
   std::atomic<int> settled_{0};
   std::atomic<int> established_{0};
@@ -169,8 +218,14 @@ class HeldConnection {
       : run_(run), loop_(loop), index_(index), socket_(loop.io), deadline_(loop.io) {}
 
   void Open();
+  // The opening phase's bound passed: fail (timeout, `message`) unless open; one never started is counted
+  // without a connect.
+  void AbandonOpening(const std::string& message);
   // The hold is over: check (idle) or close (watch) the connection, then report it finished.
   void EndHold();
+  // The check phase's bound passed: an unanswered check fails (timeout, `message`); the connection is
+  // closed and reported finished.
+  void ForceEnd(const std::string& message);
 
  private:
   enum class Stage {
@@ -214,6 +269,7 @@ class HeldConnection {
   void OnWatchObject(std::string_view object, Clock::time_point now);
   void OnPeerGone(Io how);
   void Settle(bool established);
+  void CountOpenFailure(ErrorClass error, std::string message);
   void Fail(ErrorClass error, std::string message);
   void Drop(std::string reason);
   void Close(bool graceful);
@@ -226,6 +282,7 @@ class HeldConnection {
   asio::steady_timer deadline_;
   std::unique_ptr<SSL, SslDeleter> ssl_;
   Stage stage_ = Stage::kOpening;
+  bool opened_ = false;            // Open() was called
   bool tls_fresh_ = false;         // handshake done, no answer yet: a close now is a certificate rejection
   bool finished_ = false;
   uint64_t io_generation_ = 0;     // bumped to orphan a pending wait (stage change, timeout, close)
@@ -244,6 +301,15 @@ void Loop::OpenMore() {
     ++opening;
     connections[next_to_open++]->Open();
   }
+}
+
+void Loop::AbandonOpening(const std::string& message) {
+  next_to_open = connections.size();  // OpenMore (called as the opening ones settle) opens nothing more
+  for (auto& connection : connections) connection->AbandonOpening(message);
+}
+
+void Loop::ForceEnd(const std::string& message) {
+  for (auto& connection : connections) connection->ForceEnd(message);
 }
 
 // ---- HeldConnection: I/O primitives ----
@@ -361,6 +427,7 @@ void HeldConnection::DisarmDeadline() {
 // ---- HeldConnection: the stages ----
 
 void HeldConnection::Open() {
+  opened_ = true;
   opened_at_ = Clock::now();
   ArmDeadline();
   uint64_t generation = io_generation_;
@@ -577,14 +644,20 @@ void HeldConnection::Settle(bool established) {
   run_.OnSettled(established);
 }
 
+void HeldConnection::CountOpenFailure(ErrorClass error, std::string message) {
+  auto index = static_cast<size_t>(error);
+  HoldResult& out = loop_.part;
+  ++out.failed;
+  ++out.error_counts[index];
+  if (out.first_error[index].empty()) out.first_error[index] = std::move(message);
+}
+
 void HeldConnection::Fail(ErrorClass error, std::string message) {
   auto index = static_cast<size_t>(error);
   HoldResult& out = loop_.part;
   switch (stage_) {
     case Stage::kOpening:
-      ++out.failed;
-      ++out.error_counts[index];
-      if (out.first_error[index].empty()) out.first_error[index] = std::move(message);
+      CountOpenFailure(error, std::move(message));
       Close(false);
       return Settle(false);
     case Stage::kChecking:
@@ -623,7 +696,18 @@ void HeldConnection::Close(bool graceful) {
   parser_.reset();
 }
 
+void HeldConnection::AbandonOpening(const std::string& message) {
+  if (stage_ != Stage::kOpening) return;
+  if (opened_) return Fail(ErrorClass::kTimeout, message);  // closes and settles it, as its own deadline would
+  CountOpenFailure(ErrorClass::kTimeout, message);
+  stage_ = Stage::kClosed;
+  run_.OnSettled(false);
+}
+
 void HeldConnection::EndHold() {
+  // Unreachable (the hold starts once every connection settled or was abandoned), but a connection still
+  // opening must neither be left running nor go uncounted.
+  if (stage_ == Stage::kOpening) AbandonOpening("still opening when the hold ended");
   if (stage_ != Stage::kHolding) return Done();
   if (!idle()) {
     watch_->tracker.Finish(Clock::now(), loop_.part.heartbeats, run_.judging_since());
@@ -642,6 +726,14 @@ void HeldConnection::EndHold() {
   socket_.cancel(ignored);
   ArmDeadline();
   SendRequest();
+}
+
+void HeldConnection::ForceEnd(const std::string& message) {
+  if (finished_) return;
+  if (stage_ == Stage::kChecking) return Fail(ErrorClass::kTimeout, message);  // counts it, closes, Done()
+  if (stage_ == Stage::kOpening) AbandonOpening(message);
+  Close(false);
+  Done();
 }
 
 void HeldConnection::Done() {
@@ -688,26 +780,57 @@ void Run::SampleMemory(uint64_t* into) {
 void Run::ScheduleSample() {
   sample_timer_->expires_after(plan_.memory_sample_interval);
   sample_timer_->async_wait([this](const boost::system::error_code& ec) {
-    if (ec) return;
+    if (ec || phase_ == Phase::kFinished) return;  // Finish's cancel() comes too late for a queued completion
     SampleMemory(nullptr);
     ScheduleSample();
   });
 }
 
+void Run::OnEveryLoop(std::function<void(Loop&)> work, std::function<void()> then) {
+  auto left = std::make_shared<size_t>(loops_.size());  // counted down on loop 0 only
+  for (auto& loop : loops_) {
+    Loop* target = loop.get();
+    asio::post(target->io, [this, target, work, then, left] {
+      work(*target);
+      asio::post(first().io, [then, left] {
+        if (--*left == 0) then();
+      });
+    });
+  }
+}
+
+// The opening phase's bound passed: whatever has not opened by now fails, and the hold starts.
+void Run::ForceOpen() {
+  std::string message = "not opened within " + SecondsText(OpenPhaseBound(plan_)) +
+                        (plan_.open_phase_bound.count() > 0
+                             ? " (the opening phase's bound)"
+                             : " (the opening phase's bound: --timeout x (ceil(connections / ramp) + 1))");
+  OnEveryLoop([message](Loop& loop) { loop.AbandonOpening(message); }, [this] { AllOpen(); });
+}
+
 void Run::AllOpen() {
+  if (phase_ != Phase::kOpening) return;
+  phase_ = Phase::kHolding;
+  open_timer_->cancel();
   all_open_ = Clock::now();
   judging_since_.store(all_open_.time_since_epoch().count(), std::memory_order_release);
   SampleMemory(&memory_.open_kb);
   if (established_.load() == 0) return EndHold();  // nothing to hold
   hold_timer_->expires_after(plan_.target.duration);
   hold_timer_->async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) EndHold();
+    if (!ec && phase_ == Phase::kHolding) EndHold();
   });
 }
 
 void Run::EndHold() {
+  if (phase_ != Phase::kHolding) return;
+  phase_ = Phase::kEnding;
   hold_end_ = Clock::now();
   SampleMemory(&memory_.held_kb);
+  end_timer_->expires_after(CheckPhaseBound(plan_));
+  end_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && phase_ == Phase::kEnding) ForceEnd();
+  });
   for (auto& loop : loops_) {
     Loop* target = loop.get();
     asio::post(target->io, [target] {
@@ -716,10 +839,25 @@ void Run::EndHold() {
   }
 }
 
+// The check phase's bound passed: unanswered checks fail, everything still open is closed, the run ends.
+void Run::ForceEnd() {
+  std::string message = "not answered within " + SecondsText(CheckPhaseBound(plan_)) +
+                        (plan_.check_phase_bound.count() > 0 ? " of the hold's end (the check phase's bound)"
+                                                             : " of the hold's end (the check phase's bound: 2 x --timeout)");
+  OnEveryLoop([message](Loop& loop) { loop.ForceEnd(message); }, [this] { Finish(); });
+}
+
+// Every connection is finished (or was ended by ForceEnd). Stopping the loops, rather than waiting for them
+// to run out of work, ends the run even if some handler is still pending (the timers' handlers check the
+// phase as well); pending handlers are destroyed with the loops, unrun.
 void Run::Finish() {
-  if (sample_timer_) sample_timer_->cancel();
-  if (hold_timer_) hold_timer_->cancel();
+  if (phase_ == Phase::kFinished) return;
+  phase_ = Phase::kFinished;
+  for (auto* timer : {&open_timer_, &hold_timer_, &end_timer_, &sample_timer_}) {
+    if (*timer) (*timer)->cancel();
+  }
   for (auto& guard : guards_) guard.reset();
+  for (auto& loop : loops_) loop->io.stop();
 }
 
 void MergeInto(HoldResult& total, const HoldResult& part) {
@@ -765,12 +903,18 @@ Result<HoldResult> Run::Execute() {
   }
   // The loops must outlive their idle stretches (a loop whose connections all failed still receives EndHold).
   for (auto& loop : loops_) guards_.push_back(asio::make_work_guard(loop->io));
+  open_timer_.emplace(first().io);
   hold_timer_.emplace(first().io);
+  end_timer_.emplace(first().io);
   sample_timer_.emplace(first().io);
 
   memory_.source = plan_.memory_source;
   SampleMemory(&memory_.before_kb);
   start_ = Clock::now();
+  open_timer_->expires_after(OpenPhaseBound(plan_));
+  open_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && phase_ == Phase::kOpening) ForceOpen();
+  });
   if (plan_.sample_server_memory) ScheduleSample();
   for (auto& loop : loops_) {
     Loop* target = loop.get();

@@ -50,7 +50,22 @@ struct HoldPlan {
   // Descriptors that others in this process will need while the run lasts (the embedded fake's end of
   // every connection), added to N when raising and checking RLIMIT_NOFILE.
   uint64_t extra_open_files = 0;
+  // Overall bounds of the two phases around the hold, so that the run always ends (0 = derived, see
+  // OpenPhaseBound and CheckPhaseBound; tests set them). When the opening phase's bound passes, every
+  // connection not yet open (opening, or not even started) fails with `timeout` "not opened within N s" and
+  // the hold starts with the rest; when the check phase's passes, every unanswered check fails with
+  // `timeout` "not answered within N s" and the run reports.
+  std::chrono::nanoseconds open_phase_bound{0};
+  std::chrono::nanoseconds check_phase_bound{0};
 };
+
+// The opening phase's bound: each connection settles within `timeout` of its connect, and a loop opens
+// `ramp / threads` at a time, so a loop's ceil(connections per loop / ramp per loop) waves take at most
+// that many timeouts; one more timeout is slack for a client busy with handshakes.
+std::chrono::nanoseconds OpenPhaseBound(const HoldPlan& plan);
+// The check phase's bound (idle: every check request at once, each with its own `timeout`; watch: the
+// streams are closed at once): twice the timeout.
+std::chrono::nanoseconds CheckPhaseBound(const HoldPlan& plan);
 
 struct ServerMemory {
   bool measured = false;
