@@ -103,6 +103,9 @@ struct Worker {
   // the count at their latest I/O.
   uint64_t sweep = 0;
   std::optional<asio::steady_timer> sweep_timer;
+  // Loop thread only. Cleared by Stop(): a sweep whose timer fired before the cancel still runs, and must
+  // not arm the next one, or run() would never return.
+  bool sweeping = true;
   std::atomic<uint64_t> buffer_releases{0};
 
   // Runs `fn` on the loop: inline when already there, posted otherwise, dropped once stopped.

@@ -39,7 +39,7 @@ Result<std::shared_ptr<const TlsConfig>> MakeTlsConfig(ProtocolMode mode, const 
 void ScheduleIdleSweep(Worker& worker, std::chrono::milliseconds period) {
   worker.sweep_timer->expires_after(period);
   worker.sweep_timer->async_wait([w = &worker, period](beast::error_code ec) {
-    if (ec) return;  // Stop() cancelled it
+    if (ec || !w->sweeping) return;  // Stop() cancelled it, or stopped the sweeps after it had fired
     ++w->sweep;
     for (auto& [raw, connection] : w->connections) raw->ReleaseIdleBuffers();
     ScheduleIdleSweep(*w, period);
@@ -217,6 +217,7 @@ void HttpServer::Stop() {
       open.reserve(w->connections.size());
       for (auto& [raw, connection] : w->connections) open.push_back(connection);
       for (auto& connection : open) connection->CloseNow(false);
+      w->sweeping = false;
       w->sweep_timer->cancel();
     });
     worker->guard.reset();  // run() returns once the closed connections' handlers have drained

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "mock_server/transport/server_test_fixture.h"
 #include "sys/process.h"
@@ -144,6 +145,22 @@ TEST_F(ServerTest, Tls12ResumesFromTicketsButNotFromSessionIdsLikeGo) {
               HasSubstr("New, TLSv1.2"));
   EXPECT_THAT(Tls12Handshake(server_->port(), ca_, client_cert_, client_key_, "-sess_in '" + by_ticket + "'"),
               HasSubstr("Reused, TLSv1.2"));
+}
+
+// Stop() must return even when a sweep's timer has already fired and its handler waits in the loop's
+// queue (cancel() cannot stop it then; the handler must not arm the next sweep).
+TEST(ServerStopTest, StopReturnsWhileTheIdleBufferSweepRunsEveryMillisecond) {
+  for (int round = 0; round < 200; ++round) {
+    ServerOptions options;
+    options.port = 0;
+    options.mode = ProtocolMode::kNoTls;
+    options.threads = 2;
+    options.idle_buffer_sweep = 1ms;
+    auto server = HttpServer::Start(std::move(options), std::make_shared<FunctionHandler>(EchoHandler));
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    std::this_thread::sleep_for(std::chrono::microseconds(500 + 37 * (round % 30)));  // vary the phase
+    (*server)->Stop();
+  }
 }
 
 TEST(ServerStartTest, IdleBufferSweepMustBePositive) {
