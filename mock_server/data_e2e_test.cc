@@ -13,6 +13,7 @@
 #include "mock_server/engine/tutorial_job_for_test.h"
 #include "mock_server/server.h"
 #include "sys/files.h"
+#include "sys/process.h"
 #include "testing/curl.h"
 #include "testing/status_matchers.h"
 #include "testing/wait.h"
@@ -177,6 +178,23 @@ TEST(DataE2e, SaveStateOnSigtermAndResumeFromIt) {
   Json job = Post(resumed.url(), certs, "/api/v1/job/query", R"({"job_id":"job-before-stop"})");
   EXPECT_EQ(job["data"]["status"]["state"], "Succeeded");
   EXPECT_NE(job["data"]["status"]["end_time"], "");
+}
+
+// --tls-records openssl keeps every connection on OpenSSL's record layer (the escape hatch, and the A/B
+// switch of docs/performance.md); the fake serves the same.
+TEST(DataE2e, TheBinaryServesWithOpenSslRecordsAndRefusesAnUnknownRecordLayer) {
+  sys::TempDir dir("kc-tls-records");
+  const std::filesystem::path certs = WriteCerts(dir.path() / "certs");
+  {
+    MockProcess mock(dir.path(), {"--tls-records", "openssl"});
+    ASSERT_TRUE(mock.started()) << "kuscia-mock did not start";
+    EXPECT_EQ(Post(mock.url(), certs, "/api/v1/domain/query", R"({"domain_id":"alice"})")["status"]["code"], 0);
+  }
+  Result<sys::ProcessResult> refused = sys::RunProcess({std::string(KC_BINARY_DIR) + "/bin/kuscia-mock", "--certs",
+                                                        certs.string(), "--tls-records", "rustls"});
+  ASSERT_THAT(refused.status(), IsOk());
+  EXPECT_EQ(refused->exit_code, 2);
+  EXPECT_THAT(refused->stderr_text, ::testing::HasSubstr("--tls-records must be own or openssl, got \"rustls\""));
 }
 
 TEST(DataE2e, ABadStateFileStopsTheStartWithTheFieldNamed) {

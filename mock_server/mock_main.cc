@@ -58,6 +58,7 @@ int RunMockCli(int argc, char** argv) {
   double task_duration = 1.0;
   double heartbeat = 10.0;
   int threads = 2;
+  std::string tls_records = "own";
   bool quiet = false;
   std::string admin;
   std::string admin_token_file;
@@ -75,6 +76,9 @@ int RunMockCli(int argc, char** argv) {
   app.add_option("--clock", clock, "real (default) or manual (time moves only when told)");
   app.add_option("--heartbeat", heartbeat, "Seconds of silence before a WatchJob heartbeat");
   app.add_option("--threads", threads, "I/O threads (default 2)");
+  app.add_option("--tls-records", tls_records,
+                 "own (default): after a TLS 1.3 handshake the fake protects records itself and frees OpenSSL's "
+                 "per-connection state (~19 KB); openssl: OpenSSL throughout");
   app.add_flag("--quiet", quiet, "Do not log one line per request");
   app.add_option("--admin", admin, "HOST:PORT of the control plane (plain HTTP + JSON, docs/control-plane.md); "
                                    "loopback unless --admin-token is set");
@@ -111,6 +115,10 @@ int RunMockCli(int argc, char** argv) {
   options.heartbeat = *beat;
   if (threads < 1 || threads > 64) return UsageError(InvalidArgument("--threads must be from 1 to 64"));
   options.threads = threads;
+  if (tls_records != "own" && tls_records != "openssl") {
+    return UsageError(InvalidArgument("--tls-records must be own or openssl, got \"" + tls_records + "\""));
+  }
+  options.own_tls13_record_layer = tls_records == "own";
   options.request_log = quiet ? nullptr : stderr;
   if (!admin.empty()) options.admin = admin;
   if (!admin_token_file.empty()) {

@@ -165,6 +165,7 @@ Result<std::unique_ptr<MockServer>> MockServer::Start(const MockServerOptions& o
   server_options.mode = options.mode;
   server_options.tls = transport::TlsMaterial{material.ca_cert, material.server_cert, material.server_key};
   server_options.threads = options.threads;
+  server_options.own_tls13_record_layer = options.own_tls13_record_layer;
   Result<std::unique_ptr<transport::HttpServer>> server = transport::HttpServer::Start(server_options, parts->router);
   if (!server.ok()) return server.status();
   parts->server = std::move(server).value();

@@ -45,6 +45,7 @@ struct MockServerOptions {
   ClockKind clock = ClockKind::kReal;
   std::chrono::milliseconds heartbeat{10000};
   int threads = 2;
+  bool own_tls13_record_layer = true;                   // --tls-records own|openssl (transport::ServerOptions)
   std::FILE* request_log = nullptr;                     // one line per request; null = no request log
   // The control plane (docs/control-plane.md): the journal is always kept, the admin listener on request.
   std::optional<std::string> admin;                     // --admin HOST:PORT (port 0 picks one); nullopt = none

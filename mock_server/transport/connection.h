@@ -10,8 +10,10 @@
 // Asio is only the reactor here (accept, timers, "the socket is readable/writable"); OpenSSL works
 // directly on the non-blocking socket and Beast's parser is fed by hand. asio::ssl::stream would add two
 // 17 KB record buffers and a 2 x 17 KB BIO pair to every connection, and a Beast stream a 16 KB read
-// buffer: about 88 KB per idle connection. Here an idle connection keeps no I/O buffer at all
-// (SSL_MODE_RELEASE_BUFFERS; reads and writes go through one scratch buffer per loop thread).
+// buffer: about 88 KB per idle connection. Here an idle connection keeps no I/O buffer at all (reads and
+// writes go through one scratch buffer per loop thread; the idle sweep frees the rest), and a TLS 1.3
+// connection leaves OpenSSL after its handshake: Tls13RecordLayer protects its records, and the ~19 KB
+// of OpenSSL state are freed (ServerOptions::own_tls13_record_layer).
 //
 //   auto connection = std::make_shared<Connection>(worker, shared, tls, std::move(socket));
 //   connection->Start(id);   // on the worker's loop
@@ -45,7 +47,9 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "mock_server/transport/io_result.h"
 #include "mock_server/transport/response_format.h"
+#include "mock_server/transport/tls13_records.h"
 #include "mock_server/transport/tls_context.h"
 
 namespace kuscia::mock::transport::internal {
@@ -107,6 +111,7 @@ struct Worker {
   // not arm the next one, or run() would never return.
   bool sweeping = true;
   std::atomic<uint64_t> buffer_releases{0};
+  std::atomic<uint64_t> record_layer_takeovers{0};
 
   // Runs `fn` on the loop: inline when already there, posted otherwise, dropped once stopped.
   template <class Fn>
@@ -176,14 +181,6 @@ struct OutPiece {
   }
 };
 
-// What one non-blocking read or write attempt came to.
-enum class Io { kProgress, kWantRead, kWantWrite, kEof, kError };
-struct IoResult {
-  Io io = Io::kProgress;
-  size_t bytes = 0;
-  std::string error{};  // kError: what went wrong
-};
-
 class Writer;
 
 class Connection final : public std::enable_shared_from_this<Connection> {
@@ -230,7 +227,11 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     phase_ = Phase::kClosed;
     closed_.store(true, std::memory_order_release);
     beast::error_code ignored;
-    if (reset) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+    if (reset) {
+      socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+    } else {
+      SendCloseNotify();
+    }
     socket_.close(ignored);
     timer_.cancel();
     for (const auto& t : run_after_timers_) t->cancel();
@@ -239,6 +240,8 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     unsent_.clear();
     input_.clear();
     ssl_.reset();
+    tap_.reset();
+    records_.reset();
     auto callbacks = std::move(on_close_);
     on_close_.clear();
     auto self = shared_from_this();  // the registry may hold the last reference
@@ -280,13 +283,14 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   }
   void DoRunAfter(std::chrono::milliseconds delay, std::function<void()> callback);
 
-  // Called by the worker's periodic sweep: a connection with no I/O since the previous sweep gives its
-  // TLS record buffers back (17 KB each way), so idle keep-alive connections and quiet watch streams
-  // hold almost nothing. SSL_free_buffers refuses while either buffer holds bytes. Loop thread.
+  // Called by the worker's periodic sweep: a connection with no I/O since the previous sweep gives back
+  // its cipher contexts and record buffer (own record layer) or OpenSSL's record buffers (17 KB each way),
+  // so idle keep-alive connections and quiet watch streams hold almost nothing. Neither frees a buffer
+  // that still holds bytes. Loop thread.
   void ReleaseIdleBuffers() {
-    if (!ssl_ || buffers_released_ || writing_ || phase_ == Phase::kHandshake) return;
+    if ((!ssl_ && !records_) || buffers_released_ || writing_ || phase_ == Phase::kHandshake) return;
     if (io_sweep_ + 1 >= worker_->sweep) return;
-    buffers_released_ = SSL_free_buffers(ssl_.get()) == 1;
+    buffers_released_ = records_ ? records_->ReleaseIdleMemory() : SSL_free_buffers(ssl_.get()) == 1;
     if (buffers_released_) worker_->buffer_releases.fetch_add(1, std::memory_order_relaxed);
   }
 
@@ -338,8 +342,14 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     // OpenSSL's 17 KB record buffers are kept while the connection is busy (SSL_MODE_RELEASE_BUFFERS
     // would free and allocate both on every request, ~10% of the CPU) and freed by ReleaseIdleBuffers.
     SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    // Read whole socket buffers, not a 5-byte record header and then the record: half the syscalls.
-    SSL_set_read_ahead(ssl_.get(), 1);
+    if (options().own_tls13_record_layer) {
+      // Reads records exactly during the handshake, so that a TLS 1.3 connection can leave OpenSSL after it.
+      tap_ = std::make_unique<Tls13HandshakeTap>();
+      tap_->Attach(ssl_.get());
+    } else {
+      // Read whole socket buffers, not a 5-byte record header and then the record: half the syscalls.
+      SSL_set_read_ahead(ssl_.get(), 1);
+    }
     SSL_set_accept_state(ssl_.get());
     ContinueHandshake();
   }
@@ -369,7 +379,17 @@ class Connection final : public std::enable_shared_from_this<Connection> {
     ERR_clear_error();
     int result = SSL_do_handshake(ssl_.get());
     if (result == 1) {
-      BeginRequests(internal::NegotiatedTlsVersion(ssl_.get()), internal::PeerCertificateOf(ssl_.get()));
+      std::string version = internal::NegotiatedTlsVersion(ssl_.get());
+      std::optional<PeerCertificate> client_certificate = internal::PeerCertificateOf(ssl_.get());
+      if (tap_) {
+        records_ = tap_->TakeOver(ssl_.get());
+        tap_.reset();
+        if (records_) {
+          ssl_.reset();  // the SSL object, session and client certificate: ~19 KB
+          worker_->record_layer_takeovers.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      BeginRequests(std::move(version), std::move(client_certificate));
       return;
     }
     int error = SSL_get_error(ssl_.get(), result);
@@ -407,29 +427,12 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   // ---- non-blocking I/O on the socket (TLS or plain) ----
 
   IoResult ReceiveSome(char* data, size_t size) {
+    if (records_) return records_->Receive(socket_.native_handle(), data, size);
     if (ssl_) {
       ERR_clear_error();
       size_t got = 0;
       int result = SSL_read_ex(ssl_.get(), data, size, &got);
-      if (result == 1) return {Io::kProgress, got};
-      int saved_errno = errno;
-      switch (SSL_get_error(ssl_.get(), result)) {
-        case SSL_ERROR_WANT_READ:
-          return {Io::kWantRead};
-        case SSL_ERROR_WANT_WRITE:
-          return {Io::kWantWrite};
-        case SSL_ERROR_ZERO_RETURN:
-          return {Io::kEof};  // close_notify
-        case SSL_ERROR_SYSCALL:
-          if (saved_errno == 0) return {Io::kEof};
-          return {Io::kError, 0, std::strerror(saved_errno)};
-        default: {
-          unsigned long error = ERR_peek_last_error();
-          // OpenSSL 3 reports a TCP FIN without close_notify this way (Asio: stream_truncated).
-          if (ERR_GET_REASON(error) == SSL_R_UNEXPECTED_EOF_WHILE_READING) return {Io::kEof};
-          return {Io::kError, 0, OpenSslErrorText(error)};
-        }
-      }
+      return result == 1 ? IoResult{Io::kProgress, got} : OpenSslOutcome(result, /*reading=*/true);
     }
     for (;;) {
       ssize_t got = ::recv(socket_.native_handle(), data, size, 0);
@@ -442,22 +445,12 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   }
 
   IoResult SendSome(const char* data, size_t size) {
+    if (records_) return records_->Send(socket_.native_handle(), data, size);
     if (ssl_) {
       ERR_clear_error();
       size_t written = 0;
       int result = SSL_write_ex(ssl_.get(), data, size, &written);
-      if (result == 1) return {Io::kProgress, written};
-      int saved_errno = errno;
-      switch (SSL_get_error(ssl_.get(), result)) {
-        case SSL_ERROR_WANT_READ:
-          return {Io::kWantRead};
-        case SSL_ERROR_WANT_WRITE:
-          return {Io::kWantWrite};
-        case SSL_ERROR_SYSCALL:
-          return {Io::kError, 0, saved_errno != 0 ? std::strerror(saved_errno) : "connection closed"};
-        default:
-          return {Io::kError, 0, OpenSslErrorText(ERR_peek_last_error())};
-      }
+      return result == 1 ? IoResult{Io::kProgress, written} : OpenSslOutcome(result, /*reading=*/false);
     }
     for (;;) {
       ssize_t sent = ::send(socket_.native_handle(), data, size, MSG_NOSIGNAL);
@@ -465,6 +458,45 @@ class Connection final : public std::enable_shared_from_this<Connection> {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) return {Io::kWantWrite};
       return {Io::kError, 0, std::strerror(errno)};
+    }
+  }
+
+  // What an SSL_read_ex or SSL_write_ex that returned `result` came to. A read that meets the end of the
+  // stream is a peer that left; a write that does is an error. After a fatal error OpenSSL has sent its
+  // alert (or the socket is gone), and no close_notify may follow.
+  IoResult OpenSslOutcome(int result, bool reading) {
+    int saved_errno = errno;
+    switch (SSL_get_error(ssl_.get(), result)) {
+      case SSL_ERROR_WANT_READ:
+        return {Io::kWantRead};
+      case SSL_ERROR_WANT_WRITE:
+        return {Io::kWantWrite};
+      case SSL_ERROR_ZERO_RETURN:
+        return {Io::kEof};  // close_notify
+      case SSL_ERROR_SYSCALL:
+        close_notify_done_ = true;
+        if (saved_errno != 0) return {Io::kError, 0, std::strerror(saved_errno)};
+        return reading ? IoResult{Io::kEof} : IoResult{Io::kError, 0, "connection closed"};
+      default: {
+        close_notify_done_ = true;
+        unsigned long error = ERR_peek_last_error();
+        // OpenSSL 3 reports a TCP FIN without close_notify this way (Asio: stream_truncated).
+        if (reading && ERR_GET_REASON(error) == SSL_R_UNEXPECTED_EOF_WHILE_READING) return {Io::kEof};
+        return {Io::kError, 0, OpenSslErrorText(error)};
+      }
+    }
+  }
+
+  // close_notify, once and best effort: Go's tls.Conn.Close sends it on every close after a handshake.
+  void SendCloseNotify() {
+    if (close_notify_done_) return;
+    if (records_) {
+      close_notify_done_ = true;
+      records_->SendCloseNotify(socket_.native_handle());
+    } else if (ssl_ && SSL_is_init_finished(ssl_.get())) {
+      close_notify_done_ = true;
+      ERR_clear_error();
+      SSL_shutdown(ssl_.get());
     }
   }
 
@@ -510,7 +542,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   void AwaitInput(Io want) {
     if (read_wait_pending_) return;
     read_wait_pending_ = true;
-    if (ssl_ && !input_drained_) {
+    if ((ssl_ || records_) && !input_drained_) {
       asio::post(worker_->io, [self = shared_from_this()] { self->OnInputReady({}); });
       return;
     }
@@ -553,7 +585,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
       if (phase_ != Phase::kReading) return;
     }
     if (result.io == Io::kEof || result.io == Io::kError) {
-      CloseNow(false);  // the peer left or reset mid-request (or before one); Go closes silently
+      CloseNow(false);  // the peer left or reset mid-request (or before one): no answer, as from Go
       return;
     }
     AwaitInput(result.io == Io::kWantWrite ? Io::kWantWrite : Io::kWantRead);
@@ -748,12 +780,7 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   }
 
   void StartShutdown() {
-    if (ssl_ && SSL_is_init_finished(ssl_.get()) && !tls_shutdown_sent_) {
-      // close_notify first, as Go's tls.Conn does; a peer too slow to take it just gets the FIN.
-      tls_shutdown_sent_ = true;
-      ERR_clear_error();
-      SSL_shutdown(ssl_.get());
-    }
+    SendCloseNotify();  // first, as Go's tls.Conn does; a peer too slow to take it just gets the FIN
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
     DrainUntilPeerCloses();
@@ -913,13 +940,15 @@ class Connection final : public std::enable_shared_from_this<Connection> {
   std::shared_ptr<const Shared> shared_;
   std::shared_ptr<const TlsConfig> tls_;
   tcp::socket socket_;
-  SslPtr ssl_;  // null for plain HTTP and before the ClientHello
+  std::unique_ptr<Tls13HandshakeTap> tap_;  // during a handshake that may hand over to records_
+  SslPtr ssl_;  // null for plain HTTP, before the ClientHello, and once records_ took over
+  std::unique_ptr<Tls13RecordLayer> records_;  // a TLS 1.3 connection after its handshake (see tls13_records.h)
   Phase phase_ = Phase::kHandshake;
   std::atomic<bool> closed_{false};
   ConnectionInfo info_;  // filled until the handshake ends, then moved into shared_info_
   std::shared_ptr<const ConnectionInfo> shared_info_;
   std::array<char, 5> probe_{};
-  bool tls_shutdown_sent_ = false;
+  bool close_notify_done_ = false;  // sent, or not to be sent (after a fatal TLS error)
   uint64_t io_sweep_ = 0;  // the worker's sweep count at this connection's latest read or write
   bool buffers_released_ = false;
 

@@ -31,6 +31,7 @@ Result<std::shared_ptr<const TlsConfig>> MakeTlsConfig(ProtocolMode mode, const 
   if (mode != ProtocolMode::kNoTls) {
     KC_ASSIGN_OR_RETURN(internal::SslCtxPtr ctx, internal::BuildServerSslContext(mode, tls, tls13_only));
     config->ctx = std::shared_ptr<SSL_CTX>(ctx.release(), SSL_CTX_free);
+    internal::InstallTls13Tap(config->ctx.get());
   }
   return std::shared_ptr<const TlsConfig>(std::move(config));
 }
@@ -181,6 +182,12 @@ size_t HttpServer::open_connections() const {
 uint64_t HttpServer::idle_buffer_releases() const {
   uint64_t total = 0;
   for (const auto& worker : impl_->workers) total += worker->buffer_releases.load(std::memory_order_relaxed);
+  return total;
+}
+
+uint64_t HttpServer::tls13_record_layer_takeovers() const {
+  uint64_t total = 0;
+  for (const auto& worker : impl_->workers) total += worker->record_layer_takeovers.load(std::memory_order_relaxed);
   return total;
 }
 

@@ -144,6 +144,10 @@ struct ServerOptions {
   // whole period: idle keep-alive connections and quiet streams then cost ~25 KB instead of ~60 KB.
   std::chrono::milliseconds idle_buffer_sweep{250};
   bool tls13_only = false;  // default: TLS 1.2-1.3 negotiated, 1.3 preferred (Go's defaults)
+  // After a TLS 1.3 handshake the transport protects records itself (AES-GCM, ChaCha20-Poly1305) and
+  // frees OpenSSL's ~19 KB of connection state; an idle connection then holds ~3 KB. False keeps every
+  // connection on OpenSSL throughout, as TLS 1.2 connections always are.
+  bool own_tls13_record_layer = true;
   std::function<void(const HandshakeFailure&)> on_handshake_failure;  // optional; runs on a loop thread
 };
 
@@ -166,6 +170,8 @@ class HttpServer {
   size_t open_connections() const;
   // How many times an idle TLS connection has given its record buffers back (see idle_buffer_sweep).
   uint64_t idle_buffer_releases() const;
+  // How many TLS 1.3 connections left OpenSSL after their handshake (see own_tls13_record_layer).
+  uint64_t tls13_record_layer_takeovers() const;
 
   struct Impl;
 

@@ -1,7 +1,11 @@
-// The transport's own TLS I/O (OpenSSL on the non-blocking socket): pipelined records, bodies larger
-// than a record and than the socket buffers, and the record buffers an idle connection gives back.
+// The transport's own TLS I/O, with both record layers (OpenSSL on the non-blocking socket, and the
+// transport's TLS 1.3 record layer after the handshake): pipelined records, bodies larger than a record
+// and than the socket buffers, the buffers an idle connection gives back, KeyUpdate, close_notify, and
+// every TLS 1.3 cipher suite against a real OpenSSL client.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <openssl/ssl.h>
 
 #include <filesystem>
 #include <fstream>
@@ -28,29 +32,39 @@ std::string PatternBytes(size_t size) {
 
 bool HasResponseFor(const std::string& received, const std::string& path) { return received.find(path + "|") != std::string::npos; }
 
-TEST_F(ServerTest, PipelinedRequestsInOneTlsWriteAreAnsweredInOrder) {
-  StartServer(ProtocolMode::kMtls, EchoHandler);
+// Every test here runs twice: with the transport's own TLS 1.3 record layer (true) and with OpenSSL's.
+class TlsIoTest : public ServerTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  HttpServer& StartTlsServer(FunctionHandler::Fn fn, const std::function<void(ServerOptions&)>& tweak = {}) {
+    return StartServer(ProtocolMode::kMtls, std::move(fn), [&](ServerOptions& options) {
+      options.own_tls13_record_layer = GetParam();
+      if (tweak) tweak(options);
+    });
+  }
+  // TLS 1.3 connections the record layer took over: all of them with it, none without.
+  uint64_t ExpectedTakeovers(uint64_t connections) const { return GetParam() ? connections : 0; }
+};
+
+INSTANTIATE_TEST_SUITE_P(RecordLayers, TlsIoTest, ::testing::Bool(), [](const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "OwnTls13Records" : "OpenSslRecords";
+});
+
+TEST_P(TlsIoTest, PipelinedRequestsInOneTlsWriteAreAnsweredInOrder) {
+  StartTlsServer(EchoHandler);
   std::string error;
   auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error);
   ASSERT_NE(c, nullptr) << error;
-  ASSERT_TRUE(c->Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-                      "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(c->Send(kThreePipelinedRequests));
   std::string all = c->ReadUntil([](const std::string&) { return false; }, 5s);
-  size_t a = all.find("/a|TLSv1.3|"), b = all.find("/b|TLSv1.3|"), close = all.find("Connection: close"),
-         last = all.find("/c|TLSv1.3|");
-  ASSERT_NE(a, std::string::npos) << all;
-  ASSERT_NE(b, std::string::npos) << all;
-  ASSERT_NE(last, std::string::npos) << all;
-  EXPECT_LT(a, b);
-  EXPECT_LT(b, close);
-  EXPECT_LT(close, last);
+  EXPECT_TRUE(AnswersThreePipelinedRequestsInOrder(all, "TLSv1.3|"));
   EXPECT_THAT(all, HasSubstr("|1|3"));  // the POST's 3-byte body, on connection 1
-  EXPECT_TRUE(c->peer_closed());
+  EXPECT_TRUE(c->peer_closed_cleanly()) << "the server ends with close_notify, as Go does";
+  EXPECT_EQ(server_->tls13_record_layer_takeovers(), ExpectedTakeovers(1));
 }
 
-TEST_F(ServerTest, BodiesLargerThanTheSocketBuffersCrossTlsWholeBothWays) {
+TEST_P(TlsIoTest, BodiesLargerThanTheSocketBuffersCrossTlsWholeBothWays) {
   const std::string answer = PatternBytes(6u << 20);  // many records, more than the socket takes at once
-  StartServer(ProtocolMode::kMtls, [&answer](HttpRequest request, std::shared_ptr<ResponseWriter> writer) {
+  StartTlsServer([&answer](HttpRequest request, std::shared_ptr<ResponseWriter> writer) {
     bool intact = request.body == PatternBytes(request.body.size());
     writer->Send({.status = 200,
                   .headers = {{"X-Received", std::to_string(request.body.size()) + (intact ? " intact" : " damaged")}},
@@ -67,10 +81,11 @@ TEST_F(ServerTest, BodiesLargerThanTheSocketBuffersCrossTlsWholeBothWays) {
   received << in.rdbuf();
   EXPECT_EQ(received.str().size(), answer.size());
   EXPECT_TRUE(received.str() == answer) << "the downloaded body differs from what the handler sent";
+  EXPECT_EQ(server_->tls13_record_layer_takeovers(), ExpectedTakeovers(1));
 }
 
-TEST_F(ServerTest, IdleTlsConnectionGivesItsBuffersBackAndStillServes) {
-  StartServer(ProtocolMode::kMtls, EchoHandler, [](ServerOptions& o) { o.idle_buffer_sweep = 20ms; });
+TEST_P(TlsIoTest, IdleTlsConnectionGivesItsBuffersBackAndStillServes) {
+  StartTlsServer(EchoHandler, [](ServerOptions& o) { o.idle_buffer_sweep = 20ms; });
   std::string error;
   auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error);
   ASSERT_NE(c, nullptr) << error;
@@ -87,11 +102,10 @@ TEST_F(ServerTest, IdleTlsConnectionGivesItsBuffersBackAndStillServes) {
   EXPECT_FALSE(c->peer_closed());
 }
 
-TEST_F(ServerTest, QuietTlsStreamGivesItsBuffersBackAndKeepsStreaming) {
+TEST_P(TlsIoTest, QuietTlsStreamGivesItsBuffersBackAndKeepsStreaming) {
   std::mutex mutex;
   std::shared_ptr<ResponseWriter> stream;
-  StartServer(
-      ProtocolMode::kMtls,
+  StartTlsServer(
       [&](HttpRequest, std::shared_ptr<ResponseWriter> writer) {
         writer->StartStream(200, {{"Content-Type", "application/json"}});
         writer->WriteChunk("{\"n\":1}");
@@ -117,6 +131,69 @@ TEST_F(ServerTest, QuietTlsStreamGivesItsBuffersBackAndKeepsStreaming) {
   std::string rest = c->ReadUntil([](const std::string& got) { return got.find("0\r\n\r\n") != std::string::npos; }, 5s);
   EXPECT_THAT(rest, HasSubstr("{\"n\":2}"));
   EXPECT_THAT(rest, HasSubstr("0\r\n\r\n"));
+}
+
+
+TEST_P(TlsIoTest, KeyUpdatesFromTheClientAreFollowedAndAnsweredInKind) {
+  StartTlsServer(EchoHandler);
+  std::string error;
+  auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error);
+  ASSERT_NE(c, nullptr) << error;
+  for (const std::string path : {"/before", "/after-one", "/after-two"}) {
+    ASSERT_TRUE(c->Send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string answer = c->ReadUntil([&](const std::string& got) { return HasResponseFor(got, path); }, 5s);
+    EXPECT_THAT(answer, HasSubstr(path + "|TLSv1.3|CN=client,O=kuscia-conformance|1|0")) << "the answer after a KeyUpdate, read with the"
+                                                                        " server's updated key";
+    // The client's next records use a new key, and it asks the server to change its key too.
+    ASSERT_TRUE(c->RequestKeyUpdate());
+  }
+  EXPECT_FALSE(c->peer_closed());
+  EXPECT_EQ(server_->tls13_record_layer_takeovers(), ExpectedTakeovers(1));
+}
+
+TEST_P(TlsIoTest, EveryTls13CipherSuiteCarriesRequestsAndAnswers) {
+  StartTlsServer(EchoHandler);
+  uint64_t connections = 0;
+  for (const std::string suite : {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}) {
+    std::string error;
+    auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error, {.ciphersuites = suite});
+    ASSERT_NE(c, nullptr) << suite << ": " << error;
+    ++connections;
+    EXPECT_EQ(c->CipherName(), suite);
+    const std::string body(40'000, 'x');  // three records each way
+    ASSERT_TRUE(c->Send("POST /" + suite + " HTTP/1.1\r\nHost: x\r\nContent-Length: 40000\r\n\r\n" + body));
+    std::string answer = c->ReadUntil([&](const std::string& got) { return HasResponseFor(got, "/" + suite); }, 5s);
+    EXPECT_THAT(answer, HasSubstr("/" + suite + "|TLSv1.3|CN=client,O=kuscia-conformance|" + std::to_string(connections) + "|40000"));
+  }
+  EXPECT_EQ(server_->tls13_record_layer_takeovers(), ExpectedTakeovers(3));
+}
+
+TEST_P(TlsIoTest, Tls12ConnectionsStayWithOpenSsl) {
+  StartTlsServer(EchoHandler);
+  std::string error;
+  auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error, {.max_version = TLS1_2_VERSION});
+  ASSERT_NE(c, nullptr) << error;
+  ASSERT_TRUE(c->Send("GET /old HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  std::string answer = c->ReadUntil([](const std::string&) { return false; }, 5s);
+  EXPECT_THAT(answer, HasSubstr("/old|TLSv1.2|CN=client,O=kuscia-conformance|1|0"));
+  EXPECT_TRUE(c->peer_closed_cleanly());
+  EXPECT_EQ(server_->tls13_record_layer_takeovers(), 0u);
+}
+
+TEST_P(TlsIoTest, AClientsCloseNotifyClosesTheConnection) {
+  StartTlsServer(EchoHandler);
+  std::string error;
+  auto c = TlsConnection::Connect(server_->port(), ClientMaterial(Pki()), error);
+  ASSERT_NE(c, nullptr) << error;
+  ASSERT_TRUE(c->Send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_THAT(c->ReadUntil([](const std::string& got) { return HasResponseFor(got, "/one"); }, 5s),
+              HasSubstr("/one|TLSv1.3|"));
+  ASSERT_EQ(server_->open_connections(), 1u);
+  ASSERT_TRUE(c->SendCloseNotify());
+  EXPECT_TRUE(kuscia::testing::WaitFor([&] { return server_->open_connections() == 0; }, 5s))
+      << "the server kept a connection whose client said close_notify";
+  c->ReadUntil([](const std::string&) { return false; }, 5s);
+  EXPECT_TRUE(c->peer_closed_cleanly()) << "the server's own close_notify";
 }
 
 // Runs `openssl s_client` once over TLS 1.2 with the client certificate, saving or reusing a session.

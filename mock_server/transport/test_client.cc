@@ -123,7 +123,8 @@ bool LoadClientMaterial(SSL_CTX* ctx, const TlsMaterial& client) {
 
 }  // namespace
 
-std::unique_ptr<TlsConnection> TlsConnection::Connect(uint16_t port, const TlsMaterial& client, std::string& error) {
+std::unique_ptr<TlsConnection> TlsConnection::Connect(uint16_t port, const TlsMaterial& client, std::string& error,
+                                                      const Options& options) {
   auto handles = std::make_unique<Handles>();
   RawConnection tcp = RawConnection::Connect(port);
   if (!tcp.connected()) {
@@ -136,6 +137,11 @@ std::unique_ptr<TlsConnection> TlsConnection::Connect(uint16_t port, const TlsMa
     return nullptr;
   }
   SSL_CTX_set_verify(handles->ctx, SSL_VERIFY_PEER, nullptr);
+  if ((options.max_version != 0 && SSL_CTX_set_max_proto_version(handles->ctx, options.max_version) != 1) ||
+      (!options.ciphersuites.empty() && SSL_CTX_set_ciphersuites(handles->ctx, options.ciphersuites.c_str()) != 1)) {
+    error = "OpenSSL refused the client's TLS version or cipher suites";
+    return nullptr;
+  }
   // A session ticket alone must not leave SSL_read blocked past the caller's timeout.
   SSL_CTX_clear_mode(handles->ctx, SSL_MODE_AUTO_RETRY);
   handles->ssl = SSL_new(handles->ctx);
@@ -180,12 +186,22 @@ std::string TlsConnection::ReadUntil(const std::function<bool(const std::string&
       int error = SSL_get_error(handles_->ssl, 0);
       if (error == SSL_ERROR_WANT_READ) continue;  // a session ticket, no application data
       peer_closed_ = true;
+      peer_closed_cleanly_ = error == SSL_ERROR_ZERO_RETURN;
       break;
     }
     received.append(buf, got);
   }
   return received;
 }
+
+bool TlsConnection::RequestKeyUpdate() {
+  // OpenSSL sends the KeyUpdate with the next write; an empty SSL_write is not one, so flush it by hand.
+  return SSL_key_update(handles_->ssl, SSL_KEY_UPDATE_REQUESTED) == 1 && SSL_do_handshake(handles_->ssl) == 1;
+}
+
+std::string TlsConnection::CipherName() const { return SSL_get_cipher_name(handles_->ssl); }
+
+bool TlsConnection::SendCloseNotify() { return SSL_shutdown(handles_->ssl) >= 0; }
 
 sys::ProcessResult Curl(std::vector<std::string> args) {
   std::vector<std::string> argv = {"curl", "-sS", "--max-time", "20"};

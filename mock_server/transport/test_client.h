@@ -62,8 +62,16 @@ class RawConnection {
 // connection left idle between two requests. Trusts `ca_pem`, presents `cert_pem`/`key_pem`.
 class TlsConnection {
  public:
+  struct Options {
+    int max_version = 0;       // e.g. TLS1_2_VERSION; 0: OpenSSL's highest
+    std::string ciphersuites{};  // TLS 1.3 suites, e.g. "TLS_CHACHA20_POLY1305_SHA256"; empty: OpenSSL's list
+  };
   // nullptr (and `error` set) when the TCP connect or the handshake fails.
-  static std::unique_ptr<TlsConnection> Connect(uint16_t port, const TlsMaterial& client, std::string& error);
+  static std::unique_ptr<TlsConnection> Connect(uint16_t port, const TlsMaterial& client, std::string& error,
+                                                const Options& options);
+  static std::unique_ptr<TlsConnection> Connect(uint16_t port, const TlsMaterial& client, std::string& error) {
+    return Connect(port, client, error, Options{});
+  }
   ~TlsConnection();
   TlsConnection(const TlsConnection&) = delete;
   TlsConnection& operator=(const TlsConnection&) = delete;
@@ -72,6 +80,14 @@ class TlsConnection {
   // Reads until `done(received so far)` holds, the peer closes, or `timeout`; returns what this call read.
   std::string ReadUntil(const std::function<bool(const std::string&)>& done, std::chrono::milliseconds timeout);
   bool peer_closed() const { return peer_closed_; }
+  // The peer ended with close_notify (not just a FIN or an error).
+  bool peer_closed_cleanly() const { return peer_closed_cleanly_; }
+  // Sends a KeyUpdate asking the peer to update its key too (RFC 8446 §4.6.3); false on failure.
+  bool RequestKeyUpdate();
+  // The negotiated TLS 1.3 suite's name, e.g. "TLS_AES_256_GCM_SHA384".
+  std::string CipherName() const;
+  // close_notify, then keeps reading (ReadUntil) for the peer's own.
+  bool SendCloseNotify();
 
   struct Handles;
 
@@ -79,6 +95,7 @@ class TlsConnection {
   explicit TlsConnection(std::unique_ptr<Handles> handles);
   std::unique_ptr<Handles> handles_;
   bool peer_closed_ = false;
+  bool peer_closed_cleanly_ = false;
 };
 
 // Runs curl with a 20 s cap; fails the calling test (via the returned result's exit_code = -2) only
