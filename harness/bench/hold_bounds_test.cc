@@ -17,6 +17,7 @@
 
 #include "certs/kuscia_dir.h"
 #include "harness/bench/hold_plan.h"
+#include "harness/bench/hold_test_support.h"
 #include "mock_server/server.h"
 #include "sys/files.h"
 #include "testing/status_matchers.h"
@@ -62,15 +63,6 @@ class RawPort {
   bool ok_ = false;
   uint16_t port_ = 0;
 };
-
-LoadPlan PlanFor(const std::filesystem::path& certs_dir, uint16_t port) {
-  certs::KusciaDirPaths paths = certs::KusciaPathsIn(certs_dir);
-  LoadPlan plan;
-  plan.port = port;
-  plan.tls = TlsFiles{.ca_cert = paths.ca_cert, .client_cert = paths.client_cert, .client_key = paths.client_key};
-  plan.token = *sys::ReadFile(paths.token);
-  return plan;
-}
 
 // A Kuscia cert directory for targets that never get as far as checking it.
 class HoldBounds : public ::testing::Test {
@@ -225,30 +217,22 @@ TEST(HoldPlanBounds, TheDefaultBoundsFollowFromTimeoutAndRamp) {
 // a failed check when it passes, even though the per-request timeout is far away.
 TEST_F(HoldBounds, TheCheckPhaseBoundEndsChecksThatAreNeverAnswered) {
   constexpr int kConnections = 3;
-  httplib::SSLServer server(certs::KusciaPathsIn(dir_.path()).server_cert.c_str(),
-                            certs::KusciaPathsIn(dir_.path()).server_key.c_str(),
-                            certs::KusciaPathsIn(dir_.path()).ca_cert.c_str());
+  HeldServer held(dir_.path());
   std::mutex mutex;
   std::condition_variable released_cv;
   bool released = false;
   std::atomic<int> requests{0};
-  server.Post("/held", [&](const httplib::Request&, httplib::Response& response) {
+  held.server().Post("/held", [&](const httplib::Request&, httplib::Response& response) {
     if (requests.fetch_add(1) >= kConnections) {  // a check request: no answer until the test is over
       std::unique_lock lock(mutex);
       released_cv.wait(lock, [&] { return released; });
     }
     response.set_content(R"({"status":{"code":0}})", "application/json");
   });
-  int port = server.bind_to_any_port("127.0.0.1");
-  std::thread thread([&] { server.listen_after_bind(); });
-  ASSERT_TRUE(testing::WaitFor([&] { return server.is_running(); }, 5s));
+  uint16_t port = held.Start();
+  ASSERT_NE(port, 0);
 
-  HoldPlan plan;
-  plan.mode = HoldMode::kIdle;
-  plan.target = PlanFor(dir_.path(), static_cast<uint16_t>(port));
-  plan.target.route = "/held";
-  plan.target.body = "{}";
-  plan.target.connections = kConnections;
+  HoldPlan plan = IdleHoldOfHeld(dir_.path(), port, kConnections);
   plan.target.duration = 50ms;
   plan.target.timeout = 60s;
   plan.check_phase_bound = 300ms;
@@ -260,8 +244,7 @@ TEST_F(HoldBounds, TheCheckPhaseBoundEndsChecksThatAreNeverAnswered) {
     released = true;
   }
   released_cv.notify_all();
-  server.stop();
-  thread.join();
+  held.Stop();
   ASSERT_THAT(result.status(), testing::IsOk());
   EXPECT_LT(elapsed, 10.0);
   EXPECT_EQ(result->established, kConnections);

@@ -12,6 +12,7 @@
 #include "certs/kuscia_dir.h"
 #include "harness/bench/bench.h"
 #include "harness/bench/hold_plan.h"
+#include "harness/bench/hold_test_support.h"
 #include "mock_server/control/control_plane.h"
 #include "mock_server/faults/fault_rule.h"
 #include "mock_server/server.h"
@@ -33,15 +34,6 @@ nlohmann::json RunJson(BenchOptions options, int expected_exit = 0) {
   nlohmann::json doc = nlohmann::json::parse(out.str(), nullptr, false);
   EXPECT_FALSE(doc.is_discarded()) << out.str() << err.str();
   return doc;
-}
-
-LoadPlan PlanFor(const std::filesystem::path& certs_dir, uint16_t port) {
-  certs::KusciaDirPaths paths = certs::KusciaPathsIn(certs_dir);
-  LoadPlan plan;
-  plan.port = port;
-  plan.tls = TlsFiles{.ca_cert = paths.ca_cert, .client_cert = paths.client_cert, .client_key = paths.client_key};
-  plan.token = *sys::ReadFile(paths.token);
-  return plan;
 }
 
 TEST(HoldModes, IdleHoldsEveryConnectionAndChecksItAtTheEnd) {
@@ -151,25 +143,18 @@ TEST(HoldModes, IdleCountsConnectionsTheServerClosed) {
   sys::TempDir dir("bench-hold-idle");
   auto paths = certs::WriteKusciaDir({.dir = dir.path(), .add_host_sans = false});
   ASSERT_THAT(paths.status(), testing::IsOk());
-  httplib::SSLServer server(paths->server_cert.c_str(), paths->server_key.c_str(), paths->ca_cert.c_str());
-  server.set_keep_alive_timeout(1);
-  server.Post("/held", [](const httplib::Request&, httplib::Response& response) {
+  HeldServer held(dir.path());
+  held.server().set_keep_alive_timeout(1);
+  held.server().Post("/held", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(R"({"status":{"code":0}})", "application/json");
   });
-  int port = server.bind_to_any_port("127.0.0.1");
-  std::thread thread([&] { server.listen_after_bind(); });
-  ASSERT_TRUE(testing::WaitFor([&] { return server.is_running(); }, 5s));
+  uint16_t port = held.Start();
+  ASSERT_NE(port, 0);
 
-  HoldPlan plan;
-  plan.mode = HoldMode::kIdle;
-  plan.target = PlanFor(dir.path(), static_cast<uint16_t>(port));
-  plan.target.route = "/held";
-  plan.target.body = "{}";
-  plan.target.connections = 4;
+  HoldPlan plan = IdleHoldOfHeld(dir.path(), port, 4);
   plan.target.duration = 1500ms;
   Result<HoldResult> result = RunHold(plan);
-  server.stop();
-  thread.join();
+  held.Stop();
   ASSERT_THAT(result.status(), testing::IsOk());
   EXPECT_EQ(result->established, 4);
   EXPECT_EQ(result->closed_during_hold, 4);

@@ -289,16 +289,9 @@ TEST_F(ServerTest, Http11WithoutHostIsRejectedLikeGo) {
 TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   StartServer(ProtocolMode::kNoTls, EchoHandler);
   RawConnection c = RawConnection::Connect(server_->port());
-  ASSERT_TRUE(c.Send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-                     "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(c.Send(kThreePipelinedRequests));
   std::string all = c.ReadUntilClose(5s);
-  size_t a = all.find("/a|"), b = all.find("/b||-|"), close = all.find("Connection: close"), last = all.find("/c|");
-  ASSERT_NE(a, std::string::npos) << all;
-  ASSERT_NE(b, std::string::npos) << all;
-  ASSERT_NE(last, std::string::npos) << all;
-  EXPECT_LT(a, b);
-  EXPECT_LT(b, close);
-  EXPECT_LT(close, last);
+  EXPECT_TRUE(AnswersThreePipelinedRequestsInOrder(all, "|-|"));
   EXPECT_THAT(all, HasSubstr("/b||-|1|3"));  // same connection id, 3-byte body
   EXPECT_TRUE(c.peer_closed());
 }

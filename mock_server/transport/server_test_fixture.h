@@ -7,6 +7,7 @@
 
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mock_server/transport/http_server.h"
@@ -104,6 +105,24 @@ class ServerTest : public ::testing::Test {
   std::mutex failures_mutex_;
   std::vector<HandshakeFailure> failures_;
 };
+
+// Three requests for one write: GET /a, POST /b with a 3-byte body, GET /c asking to close.
+inline constexpr std::string_view kThreePipelinedRequests =
+    "GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+    "GET /c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+// `all` holds EchoHandler's answers to kThreePipelinedRequests in order, only the last one closing.
+// `after_path` is what follows each path in the answers (e.g. "TLSv1.3|", or "|-|" for plain HTTP).
+inline ::testing::AssertionResult AnswersThreePipelinedRequestsInOrder(const std::string& all,
+                                                                       const std::string& after_path) {
+  size_t a = all.find("/a|" + after_path), b = all.find("/b|" + after_path), close = all.find("Connection: close"),
+         last = all.find("/c|" + after_path);
+  if (a == std::string::npos || b == std::string::npos || last == std::string::npos) {
+    return ::testing::AssertionFailure() << "an answer is missing from: " << all;
+  }
+  if (!(a < b && b < close && close < last)) return ::testing::AssertionFailure() << "answers out of order: " << all;
+  return ::testing::AssertionSuccess();
+}
 
 // Answers "<path>|<tls version>|<client cert subject>|<connection id>|<body size>".
 inline void EchoHandler(HttpRequest request, std::shared_ptr<ResponseWriter> writer) {
