@@ -11,11 +11,14 @@
 #   bench/compare.sh                       # start-up x5; 3 rounds x (ka16 ka64 hs16) x 10 s; idle 10k; watch 1k
 #   ROUNDS=1 DURATION=3s HOLD_CASES= bench/compare.sh     # a quick look, no hold cases
 #   JOURNAL_COMPARE=1 bench/compare.sh     # a third server in the rounds: kuscia-mock --journal-size 0
+#   RECORDS_COMPARE=1 bench/compare.sh     # and kuscia-mock --tls-records openssl, in the rounds and idle hold
 #   BUILD_DIR=build bench/compare.sh
 #
 # Settings (environment): BUILD_DIR (default build), ROUNDS (3), DURATION (10s), MOCK_THREADS (2),
 # NGINX_WORKERS (2), BENCH_THREADS (1), CASES ("ka16 ka64 hs16"; also hs64), JOURNAL (1000: the journal
 # size of the measured kuscia-mock), JOURNAL_COMPARE (0; 1 adds "mock-nojournal" to the rounds),
+# RECORDS_COMPARE (0; 1 adds "mock-openssl", OpenSSL's TLS record layer instead of the fake's own),
+# NGINX_TICKETS (1: TLS 1.3 session tickets nginx sends per handshake, as many as the fake and Go; 0: none),
 # STARTUPS (5 timed start-ups with fresh certificates; 0 = none), HOLD_CASES ("idle watch"),
 # IDLE_CONNECTIONS (10000), IDLE_HOLD (30s), WATCH_STREAMS (1000), WATCH_HOLD (30s), HEARTBEAT (1: seconds,
 # kuscia-mock's --heartbeat for the watch case), KEEP=1 keeps the work directory.
@@ -33,6 +36,7 @@ BENCH_THREADS=${BENCH_THREADS:-1}
 CASES=${CASES:-"ka16 ka64 hs16"}
 JOURNAL=${JOURNAL:-1000}
 JOURNAL_COMPARE=${JOURNAL_COMPARE:-0}
+RECORDS_COMPARE=${RECORDS_COMPARE:-0}
 STARTUPS=${STARTUPS:-5}
 HOLD_CASES=${HOLD_CASES-"idle watch"}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}
@@ -40,6 +44,7 @@ IDLE_HOLD=${IDLE_HOLD:-30s}
 WATCH_STREAMS=${WATCH_STREAMS:-1000}
 WATCH_HOLD=${WATCH_HOLD:-30s}
 HEARTBEAT=${HEARTBEAT:-1}
+NGINX_TICKETS=${NGINX_TICKETS:-1}
 JOB=bench-finished-job
 
 mock_bin=$build/bin/kuscia-mock
@@ -64,12 +69,12 @@ if [[ -n $HOLD_CASES ]] && (( $(ulimit -n) < IDLE_CONNECTIONS + 1024 )); then
 fi
 
 work=$(mktemp -d /tmp/kuscia-compare.XXXXXX)
-mock_pid="" nojournal_pid="" hold_pid="" nginx_started=""
+mock_pid="" nojournal_pid="" openssl_pid="" hold_pid="" nginx_started=""
 stop() {
   if [[ -n ${1:-} ]]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi
 }
 cleanup() {
-  stop "$mock_pid"; stop "$nojournal_pid"; stop "$hold_pid"
+  stop "$mock_pid"; stop "$nojournal_pid"; stop "$openssl_pid"; stop "$hold_pid"
   if [[ -n $nginx_started && -f $work/nginx.pid ]]; then kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; fi
   if [[ ${KEEP:-0} == 1 ]]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
 }
@@ -109,6 +114,7 @@ fi
 start_mock() {  # start_mock NAME EXTRA_ARGS... -> sets started_pid, started_url
   local name=$1; shift
   local port; port=$(free_port)
+  rm -f "$work/$name.port"  # a name started before (the hold cases) must not be taken for started already
   "$mock_bin" --certs "$certs" --listen "127.0.0.1:$port" --quiet --threads "$MOCK_THREADS" \
     --task-duration 0.2 --port-file "$work/$name.port" "$@" >"$work/$name.log" 2>&1 &
   started_pid=$!
@@ -128,6 +134,11 @@ if [[ $JOURNAL_COMPARE == 1 ]]; then
   nojournal_pid=$started_pid nojournal_url=$started_url
   SERVERS="nginx mock mock-nojournal"
 fi
+if [[ $RECORDS_COMPARE == 1 ]]; then
+  start_mock mock-openssl --journal-size "$JOURNAL" --tls-records openssl
+  openssl_pid=$started_pid openssl_url=$started_url
+  SERVERS="$SERVERS mock-openssl"
+fi
 
 # 2. The exact bytes the fake answers.
 curl_mtls=(curl -sS --cacert "$certs/ca.crt" --cert "$certs/kusciaapi-client.crt" --key "$certs/kusciaapi-client.key"
@@ -142,6 +153,13 @@ content_type=$(grep -i '^content-type:' "$work/mock.headers" | cut -d' ' -f2- | 
 nginx_port=$(free_port)
 escaped=$(sed -e 's/\\/\\\\/g' -e "s/'/\\\\'/g" "$work/answer.json")
 mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
+# Like for like: the fake sends one TLS 1.3 session ticket per handshake, as Go's server does, and each
+# costs OpenSSL ~200 us; nginx sends the same number (SSL_CONF's NumTickets), or none with NGINX_TICKETS=0.
+if [[ $NGINX_TICKETS == 0 ]]; then
+  nginx_tickets="ssl_session_tickets off;"
+else
+  nginx_tickets="ssl_session_tickets on; ssl_conf_command NumTickets $NGINX_TICKETS;"
+fi
 cat >"$work/nginx.conf" <<CONF
 worker_processes $NGINX_WORKERS;
 pid $work/nginx.pid;
@@ -166,7 +184,7 @@ http {
     ssl_verify_client on;
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_cache off;
-    ssl_session_tickets off;
+    $nginx_tickets
     location = /api/v1/job/status/batchQuery {
       default_type "$content_type";
       return 200 '$escaped';
@@ -182,6 +200,11 @@ nginx_url=https://127.0.0.1:$nginx_port
 cmp -s "$work/answer.json" "$work/nginx-answer.json" ||
   { echo "compare.sh: nginx does not serve the fake's exact bytes" >&2; exit 1; }
 echo "both answer the same $(wc -c <"$work/answer.json") bytes ($content_type)"
+tickets_from() {  # tickets_from PORT: TLS 1.3 session tickets a server sends after one full handshake
+  (sleep 0.5) | openssl s_client -connect "127.0.0.1:$1" -tls1_3 -msg -CAfile "$certs/ca.crt" \
+    -cert "$certs/kusciaapi-client.crt" -key "$certs/kusciaapi-client.key" 2>/dev/null | grep -c '^<<< .*NewSessionTicket' || true
+}
+echo "TLS 1.3 session tickets per handshake: nginx $(tickets_from "$nginx_port"), kuscia-mock $(tickets_from "${mock_url##*:}")"
 
 # The processes whose CPU time and memory count as "the server".
 server_pids() {
@@ -189,11 +212,13 @@ server_pids() {
     nginx) local master; master=$(cat "$work/nginx.pid"); echo "$master $(pgrep -P "$master" | tr '\n' ' ')" ;;
     mock) echo "$mock_pid" ;;
     mock-nojournal) echo "$nojournal_pid" ;;
+    mock-openssl) echo "$openssl_pid" ;;
     hold) echo "$hold_pid" ;;
   esac
 }
 server_url() {
-  case $1 in nginx) echo "$nginx_url" ;; mock) echo "$mock_url" ;; mock-nojournal) echo "$nojournal_url" ;; esac
+  case $1 in nginx) echo "$nginx_url" ;; mock) echo "$mock_url" ;; mock-nojournal) echo "$nojournal_url" ;;
+    mock-openssl) echo "$openssl_url" ;; esac
 }
 cpu_ticks() {  # utime + stime of the given processes, in clock ticks
   local total=0 pid
@@ -284,6 +309,15 @@ for hold_case in $HOLD_CASES; do
         --duration "$IDLE_HOLD" $(pid_args "$hold_pid") --json >"$work/idle.mock.json" || true
       hold_summary "idle $IDLE_CONNECTIONS kuscia-mock" "$work/idle.mock.json"
       stop "$hold_pid"; hold_pid=""
+      if [[ $RECORDS_COMPARE == 1 ]]; then
+        start_mock hold --journal-size "$JOURNAL" --tls-records openssl
+        hold_pid=$started_pid
+        # shellcheck disable=SC2046
+        "$bench_bin" bench --mode idle --target "$started_url" --certs "$certs" -c "$IDLE_CONNECTIONS" \
+          --duration "$IDLE_HOLD" $(pid_args "$hold_pid") --json >"$work/idle.mock-openssl.json" || true
+        hold_summary "idle $IDLE_CONNECTIONS kuscia-mock --tls-records openssl" "$work/idle.mock-openssl.json"
+        stop "$hold_pid"; hold_pid=""
+      fi
       # shellcheck disable=SC2046,SC2086
       "$bench_bin" bench --mode idle --target "$nginx_url" --certs "$certs" -c "$IDLE_CONNECTIONS" \
         --duration "$IDLE_HOLD" $(pid_args $(server_pids nginx)) --json >"$work/idle.nginx.json" || true
