@@ -1,7 +1,7 @@
 // The transport's own TLS 1.3 record layer. After a TLS 1.3 handshake, a connection protects and opens
 // its records itself and frees OpenSSL's connection state: the SSL object, its session, the client
 // certificate and both cipher contexts, about 19 KB a connection. What it keeps instead is two traffic
-// secrets with their keys, IVs and sequence numbers (~300 bytes), plus cipher contexts and a record
+// secrets with their keys, IVs and sequence numbers (~400 bytes), plus cipher contexts and a record
 // buffer only while it is busy (ReleaseIdleMemory gives them back). 10,000 idle mTLS connections then
 // fit in the memory that OpenSSL alone would need for 2,000.
 //
